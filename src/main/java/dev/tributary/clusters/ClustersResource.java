@@ -1,0 +1,48 @@
+package dev.tributary.clusters;
+
+import dev.tributary.api.ClusterData;
+import dev.tributary.errors.ErrorCode;
+import dev.tributary.errors.TributaryException;
+import dev.tributary.kafka.ClusterMetadata;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+
+/**
+ * {@code GET /kafka/v3/clusters} and {@code GET /kafka/v3/clusters/{cluster_id}} (and under {@code
+ * /v3}): how a client discovers the cluster id to put in produce URLs.
+ */
+@Path("{root: (kafka/)?v3}/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ClustersResource {
+
+  private final ClusterMetadata metadata;
+
+  public ClustersResource(ClusterMetadata metadata) {
+    this.metadata = metadata;
+  }
+
+  @GET
+  public ClusterData.ListOf list(@Context UriInfo uri) {
+    String self = uri.getAbsolutePath().toString().replaceAll("/+$", "");
+    return ClusterData.ListOf.of(self, List.of(cluster(self, metadata.clusterId())));
+  }
+
+  @GET
+  @Path("{cluster_id}")
+  public ClusterData get(@PathParam("cluster_id") String clusterId, @Context UriInfo uri) {
+    if (!metadata.clusterId().equals(clusterId)) {
+      throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
+    }
+    return ClusterData.of(uri.getAbsolutePath().toString(), clusterId);
+  }
+
+  private static ClusterData cluster(String listSelf, String clusterId) {
+    return ClusterData.of(listSelf + "/" + clusterId, clusterId);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.tributary.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The proxy's configuration: one typed value, parsed and validated once when the application starts.
+ *
+ * <p>Keys use the reference implementation's names. Each key is looked up in three sources, first match
+ * wins:
+ *
+ * <ol>
+ *   <li>servlet context init-parameters, named as the key ({@code bootstrap.servers});
+ *   <li>Java system properties, prefixed ({@code -Dtributary.bootstrap.servers=...});
+ *   <li>environment variables, upper-cased with underscores ({@code TRIBUTARY_BOOTSTRAP_SERVERS}).
+ * </ol>
+ *
+ * The most specific source wins: an init-parameter belongs to one deployment, a system property or an
+ * environment variable to the whole container. A malformed value fails with a {@link ConfigException}
+ * naming the key, so a bad deployment fails to start instead of failing its first request.
+ */
+public final class TributaryConfig {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  private static final String BOOTSTRAP_SERVERS_DOC =
+      "Kafka brokers to connect to, host:port[,host:port...]. Required.";
+
+  public static final String PRODUCER_PREFIX = "producer.";
+  private static final String PRODUCER_PREFIX_DOC =
+      "Passed to the Kafka producer with the prefix removed, e.g. producer.linger.ms=5.";
+
+  public static final String CLIENT_PREFIX = "client.";
+  private static final String CLIENT_PREFIX_DOC =
+      "Passed to every Kafka client (producer and admin) with the prefix removed, e.g."
+          + " client.security.protocol=SSL. producer.* wins over client.* for the producer.";
+
+  public static final String STREAM_MAX_DURATION = "streaming.connection.max.duration.ms";
+  private static final String STREAM_MAX_DURATION_DOC =
+      "How long one streaming request may stay open; a record read after it gets an in-band 408.";
+  private static final long STREAM_MAX_DURATION_DEFAULT = 86_400_000L;
+
+  public static final String STREAM_GRACE_PERIOD = "streaming.connection.max.duration.grace.period.ms";
+  private static final String STREAM_GRACE_PERIOD_DOC =
+      "After the first 408, how long the stream stays open for pending reports before it is closed.";
+  private static final long STREAM_GRACE_PERIOD_DEFAULT = 500L;
+
+  /** Every documented key or prefix with its one-line description (the README lists the same). */
+  public static final Map<String, String> DOCS =
+      Map.of(
+          BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC,
+          PRODUCER_PREFIX + "*", PRODUCER_PREFIX_DOC,
+          CLIENT_PREFIX + "*", CLIENT_PREFIX_DOC,
+          STREAM_MAX_DURATION, STREAM_MAX_DURATION_DOC,
+          STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC);
+
+  /**
+   * Producer settings this proxy applies before the user's: acknowledged by every in-sync replica and
+   * idempotent, so a 200 report means the record is durably in Kafka exactly once and in order.
+   */
+  private static final Map<String, Object> PRODUCER_DEFAULTS =
+      Map.of("acks", "all", "enable.idempotence", "true");
+
+  private final String bootstrapServers;
+  private final Map<String, Object> producerProperties;
+  private final Map<String, Object> adminProperties;
+  private final Duration streamMaxDuration;
+  private final Duration streamGracePeriod;
+
+  private TributaryConfig(List<ConfigSource> sources) {
+    this.bootstrapServers =
+        first(sources, BOOTSTRAP_SERVERS)
+            .map(String::trim)
+            .filter(value -> !value.isEmpty())
+            .orElseThrow(() -> new ConfigException(BOOTSTRAP_SERVERS, "is required. " + BOOTSTRAP_SERVERS_DOC));
+    Map<String, String> client = merged(sources, CLIENT_PREFIX);
+    Map<String, String> producer = merged(sources, PRODUCER_PREFIX);
+
+    Map<String, Object> producerProps = new HashMap<>(PRODUCER_DEFAULTS);
+    producerProps.putAll(client);
+    producerProps.putAll(producer);
+    producerProps.put(BOOTSTRAP_SERVERS, bootstrapServers);
+    this.producerProperties = Map.copyOf(producerProps);
+
+    Map<String, Object> adminProps = new HashMap<>(client);
+    adminProps.put(BOOTSTRAP_SERVERS, bootstrapServers);
+    this.adminProperties = Map.copyOf(adminProps);
+
+    this.streamMaxDuration =
+        Duration.ofMillis(positiveLong(sources, STREAM_MAX_DURATION, STREAM_MAX_DURATION_DEFAULT));
+    this.streamGracePeriod =
+        Duration.ofMillis(nonNegativeLong(sources, STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DEFAULT));
+  }
+
+  /** Reads the configuration from {@code sources}, the first one winning for each key. */
+  public static TributaryConfig load(List<ConfigSource> sources) {
+    return new TributaryConfig(List.copyOf(sources));
+  }
+
+  /** Reads init-parameters, then this JVM's system properties, then its environment. */
+  public static TributaryConfig load(Map<String, String> initParameters) {
+    Map<String, String> properties = new HashMap<>();
+    System.getProperties().forEach((name, value) -> properties.put(name.toString(), value.toString()));
+    return load(
+        List.of(
+            ConfigSource.of(initParameters),
+            ConfigSource.systemProperties(properties),
+            ConfigSource.environment(System.getenv())));
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The producer's properties: proxy defaults, then {@code client.*}, then {@code producer.*}. */
+  public Map<String, Object> producerProperties() {
+    return producerProperties;
+  }
+
+  /** The admin client's properties: {@code client.*} and the bootstrap servers. */
+  public Map<String, Object> adminProperties() {
+    return adminProperties;
+  }
+
+  public Duration streamMaxDuration() {
+    return streamMaxDuration;
+  }
+
+  public Duration streamGracePeriod() {
+    return streamGracePeriod;
+  }
+
+  private static Optional<String> first(List<ConfigSource> sources, String key) {
+    for (ConfigSource source : sources) {
+      Optional<String> value = source.get(key);
+      if (value.isPresent()) {
+        return value;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Keys under {@code prefix} from every source; where two sources set one key, the earlier wins. */
+  private static Map<String, String> merged(List<ConfigSource> sources, String prefix) {
+    Map<String, String> merged = new HashMap<>();
+    for (int i = sources.size() - 1; i >= 0; i--) {
+      merged.putAll(sources.get(i).withPrefix(prefix));
+    }
+    return merged;
+  }
+
+  private static long positiveLong(List<ConfigSource> sources, String key, long defaultValue) {
+    long value = nonNegativeLong(sources, key, defaultValue);
+    if (value == 0) {
+      throw new ConfigException(key, "must be greater than 0, was 0");
+    }
+    return value;
+  }
+
+  private static long nonNegativeLong(List<ConfigSource> sources, String key, long defaultValue) {
+    Optional<String> raw = first(sources, key);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    long value;
+    try {
+      value = Long.parseLong(raw.get().trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(key, "must be a whole number, was \"" + raw.get() + "\"");
+    }
+    if (value < 0) {
+      throw new ConfigException(key, "must not be negative, was " + value);
+    }
+    return value;
+  }
+}

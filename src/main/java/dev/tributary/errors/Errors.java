@@ -1,0 +1,182 @@
+package dev.tributary.errors;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.tributary.api.EmbeddedFormat;
+import dev.tributary.api.ErrorResponse;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.BrokerNotAvailableException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * The one mapping from a failure to what the client is told. The JAX-RS exception mapper uses it before
+ * a stream starts; the stream uses it for each record's report. It is pure apart from logging: server
+ * faults are logged once here, at SEVERE with their stack trace; client faults at FINE.
+ */
+public final class Errors {
+
+  private static final Logger LOG = Logger.getLogger(Errors.class.getName());
+
+  /** Fields of the reference's Schema Registry formats, which this proxy does not serve. */
+  private static final Set<String> SCHEMA_REGISTRY_FIELDS =
+      Set.of("schema", "schema_id", "schema_version", "subject", "subject_name_strategy");
+
+  private static final String SUPPORTED_TYPES =
+      "Schema Registry formats are not supported; supported types are BINARY, JSON and STRING.";
+
+  private Errors() {}
+
+  /** What a failure looks like on the wire: a status for a whole response, and the body or report. */
+  public record Failure(int httpStatus, ErrorResponse body) {}
+
+  /** The failure to report for {@code error}. */
+  public static Failure toFailure(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof TributaryException e) {
+      return failure(e.code(), e.getMessage());
+    }
+    if (cause instanceof WebApplicationException e) {
+      return fromStatus(e.getResponse().getStatus());
+    }
+    if (cause instanceof JacksonException e) {
+      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message(describe(e)));
+    }
+    if (cause instanceof KafkaException e) {
+      return fromKafka(e);
+    }
+    LOG.log(Level.SEVERE, "Unexpected failure", cause);
+    return failure(ErrorCode.INTERNAL, ErrorCode.INTERNAL.message(null));
+  }
+
+  private static Failure failure(ErrorCode code, String message) {
+    if (code.httpStatus() < 500) {
+      LOG.fine(() -> code + ": " + message);
+    }
+    return new Failure(code.httpStatus(), new ErrorResponse(code.errorCode(), message));
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException || current instanceof ExecutionException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /** A status the JAX-RS runtime chose (404 for an unknown path, 405, 415...), in its own words. */
+  private static Failure fromStatus(int status) {
+    if (status == 404) {
+      return failure(ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND.message(null));
+    }
+    if (status == 415) {
+      return failure(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE.message(null));
+    }
+    if (status >= 500) {
+      return failure(ErrorCode.INTERNAL, ErrorCode.INTERNAL.message(null));
+    }
+    Response.StatusType type = Response.Status.fromStatusCode(status);
+    String reason = type == null ? "" : " " + type.getReasonPhrase();
+    String message = ErrorCode.HTTP_CLIENT_ERROR.message("HTTP " + status + reason);
+    LOG.fine(() -> "HTTP " + status + ": " + message);
+    return new Failure(status, new ErrorResponse(status, message));
+  }
+
+  /** Kafka's failures, by the table in the behaviour contract (spec section 4). */
+  private static Failure fromKafka(KafkaException e) {
+    ErrorCode code;
+    if (e instanceof AuthenticationException) {
+      code = ErrorCode.KAFKA_AUTHENTICATION;
+    } else if (e instanceof AuthorizationException) {
+      code = ErrorCode.KAFKA_AUTHORIZATION;
+    } else if (e instanceof UnknownTopicOrPartitionException) {
+      code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    } else if (e instanceof RecordTooLargeException) {
+      code = ErrorCode.RECORD_TOO_LARGE;
+    } else if (e instanceof BrokerNotAvailableException) {
+      code = ErrorCode.BROKER_NOT_AVAILABLE;
+    } else if (e instanceof RetriableException) {
+      code = ErrorCode.KAFKA_RETRIABLE_ERROR;
+    } else {
+      code = ErrorCode.KAFKA_ERROR;
+    }
+    if (code.httpStatus() >= 500) {
+      LOG.log(Level.WARNING, "Kafka failure: {0}", ErrorCode.oneLine(e.getMessage()));
+    }
+    return failure(code, code.message(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+  }
+
+  /** Jackson's diagnosis of a record, in the user's words: field names, never Java type names. */
+  private static String describe(JacksonException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      String name = u.getPropertyName();
+      return SCHEMA_REGISTRY_FIELDS.contains(name)
+          ? "Unsupported field \"" + name + "\": " + SUPPORTED_TYPES
+          : "Unrecognized field \"" + name + "\"";
+    }
+    if (e instanceof InvalidFormatException f && f.getTargetType() == EmbeddedFormat.class) {
+      return "Unsupported type " + f.getValue() + " at " + path(f.getPath()) + ": " + SUPPORTED_TYPES;
+    }
+    if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+      return v.getCause().getMessage();
+    }
+    if (e instanceof MismatchedInputException m) {
+      List<JsonMappingException.Reference> path = m.getPath();
+      return path.isEmpty()
+          ? "A record must be a JSON object."
+          : path(path) + " must be " + expected(m.getTargetType()) + ".";
+    }
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      return "Invalid value at " + path(m.getPath()) + ": " + ErrorCode.oneLine(m.getOriginalMessage());
+    }
+    return ErrorCode.oneLine(e.getOriginalMessage());
+  }
+
+  private static String path(List<JsonMappingException.Reference> path) {
+    StringBuilder text = new StringBuilder();
+    for (JsonMappingException.Reference reference : path) {
+      if (reference.getFieldName() != null) {
+        text.append(text.length() == 0 ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        text.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return text.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "a valid value";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "an integer";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == EmbeddedFormat.class) {
+      return "one of BINARY, JSON, STRING";
+    }
+    if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+      return "an array";
+    }
+    return "an object";
+  }
+}

@@ -1,0 +1,146 @@
+package dev.tributary.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * What this proxy knows about the Kafka cluster: its id and each topic's partition count.
+ *
+ * <p>Why this exists: the producer learns about a topic by waiting for it, for up to {@code
+ * max.block.ms} (60 s by default), which is how the reference hangs on a typo. Asking the Admin client
+ * answers "no such topic" in milliseconds. Partition counts are cached; a miss (an unknown topic, or a
+ * partition beyond the cached count) refreshes the entry, at most once per {@link #REFRESH_BACKOFF} per
+ * topic, so a stream of bad partition ids cannot flood the brokers. Thread-safe.
+ */
+public final class ClusterMetadata implements AutoCloseable {
+
+  /** How long one metadata request may take before the caller gets Kafka's timeout error. */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A cached partition count older than this is refreshed on its next use (partitions can be added). */
+  static final Duration MAX_AGE = Duration.ofMinutes(5);
+
+  /** The shortest time between two refreshes of one topic caused by misses. */
+  static final Duration REFRESH_BACKOFF = Duration.ofSeconds(1);
+
+  private final Admin admin;
+  private final LongSupplier nanoTime;
+  private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+  private volatile String clusterId;
+
+  private record Topic(int partitions, long fetchedAt) {}
+
+  /** Metadata read through a new {@link Admin} client built from {@code properties}. */
+  public static ClusterMetadata create(Map<String, Object> properties) {
+    return new ClusterMetadata(Admin.create(properties), System::nanoTime);
+  }
+
+  ClusterMetadata(Admin admin, LongSupplier nanoTime) {
+    this.admin = admin;
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * The cluster's id, asked of Kafka once and then remembered (a cluster's id never changes).
+   *
+   * @throws KafkaException if Kafka cannot be asked, e.g. a timeout while the brokers are down
+   */
+  public String clusterId() {
+    String id = clusterId;
+    if (id == null) {
+      id =
+          await(
+              admin
+                  .describeCluster(new DescribeClusterOptions().timeoutMs((int) REQUEST_TIMEOUT.toMillis()))
+                  .clusterId());
+      clusterId = id;
+    }
+    return id;
+  }
+
+  /**
+   * The number of partitions of {@code topic}, or empty if it does not exist. Refreshes on a miss.
+   *
+   * @throws KafkaException if Kafka cannot be asked, or denies the caller
+   */
+  public OptionalInt partitions(String topic) {
+    Topic cached = topics.get(topic);
+    if (cached != null && nanoTime.getAsLong() - cached.fetchedAt() < MAX_AGE.toNanos()) {
+      return OptionalInt.of(cached.partitions());
+    }
+    return refresh(topic);
+  }
+
+  /**
+   * Whether {@code topic} has partition {@code partition}, refreshing a cached count that says no, at
+   * most once per {@link #REFRESH_BACKOFF}.
+   */
+  public boolean hasPartition(String topic, int partition) {
+    OptionalInt count = partitions(topic);
+    if (count.isPresent() && partition < count.getAsInt()) {
+      return true;
+    }
+    Topic cached = topics.get(topic);
+    if (cached != null && nanoTime.getAsLong() - cached.fetchedAt() < REFRESH_BACKOFF.toNanos()) {
+      return false;
+    }
+    OptionalInt refreshed = refresh(topic);
+    return refreshed.isPresent() && partition < refreshed.getAsInt();
+  }
+
+  private OptionalInt refresh(String topic) {
+    TopicDescription description;
+    try {
+      description =
+          await(
+              admin
+                  .describeTopics(
+                      List.of(topic),
+                      new DescribeTopicsOptions().timeoutMs((int) REQUEST_TIMEOUT.toMillis()))
+                  .topicNameValues()
+                  .get(topic));
+    } catch (UnknownTopicOrPartitionException e) {
+      topics.remove(topic);
+      return OptionalInt.empty();
+    }
+    int partitions = description.partitions().size();
+    topics.put(topic, new Topic(partitions, nanoTime.getAsLong()));
+    return OptionalInt.of(partitions);
+  }
+
+  /** Kafka's answer, or Kafka's exception thrown as it is. */
+  private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+    try {
+      // The admin call has its own timeout; this bound only guards against a lost answer.
+      return future.get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof KafkaException k) {
+        throw k;
+      }
+      throw new KafkaException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka metadata");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.apache.kafka.common.errors.InterruptException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.tributary.kafka;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The one place that touches the Kafka producer. Thread-safe; one instance serves every stream.
+ *
+ * <p>{@link #send} never throws: a synchronous failure from the producer (a bad record, a closed
+ * producer, a metadata wait that ran out) becomes a failed future, so callers have one failure channel.
+ */
+public final class RecordSender implements AutoCloseable {
+
+  private final Producer<byte[], byte[]> producer;
+
+  /** A sender over a new {@link KafkaProducer} built from {@code properties}. */
+  public static RecordSender create(Map<String, Object> properties) {
+    return new RecordSender(
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()));
+  }
+
+  /** A sender over {@code producer}, which it then owns and closes. */
+  public RecordSender(Producer<byte[], byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /**
+   * Hands {@code record} to the producer.
+   *
+   * <p>Records sent from one thread to one partition are stored in the order sent. The returned future
+   * completes on the producer's I/O thread, so whatever depends on it must move elsewhere before doing
+   * any work that could block (see {@link org.apache.kafka.clients.producer.Callback}). The calling
+   * thread may block while the producer fetches metadata or waits for buffer space, for at most {@code
+   * max.block.ms}.
+   *
+   * @return completes with where the record was stored, or fails with Kafka's exception
+   */
+  public CompletableFuture<Delivery> send(OutgoingRecord record) {
+    CompletableFuture<Delivery> delivery = new CompletableFuture<>();
+    try {
+      producer.send(
+          toProducerRecord(record),
+          (metadata, error) -> {
+            if (error != null) {
+              delivery.completeExceptionally(error);
+            } else {
+              delivery.complete(
+                  new Delivery(metadata.partition(), metadata.offset(), metadata.timestamp()));
+            }
+          });
+    } catch (RuntimeException e) {
+      delivery.completeExceptionally(e);
+    }
+    return delivery;
+  }
+
+  private static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record) {
+    Header[] headers = new Header[record.headers().size()];
+    for (int i = 0; i < headers.length; i++) {
+      OutgoingRecord.Header header = record.headers().get(i);
+      headers[i] = new RecordHeader(header.name(), header.value());
+    }
+    return new ProducerRecord<>(
+        record.topic(),
+        record.partition(),
+        record.timestamp(),
+        record.key(),
+        record.value(),
+        java.util.Arrays.asList(headers));
+  }
+
+  /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */
+  public void close(Duration timeout) {
+    producer.close(timeout);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

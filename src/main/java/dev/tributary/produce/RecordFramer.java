@@ -1,0 +1,72 @@
+package dev.tributary.produce;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * Splits a body of concatenated JSON into its top-level values, one per record, as bytes arrive.
+ *
+ * <p>Why a non-blocking parser: it is fed whatever bytes the connection has, and hands out each record
+ * the moment its closing brace arrives, without waiting for the next one. That is what lets the report
+ * for record i reach the client before it sends record i+1, whichever way the bytes are read. Each value
+ * is kept as tokens, not text, so no record is ever parsed twice. Not thread-safe: one per stream.
+ */
+final class RecordFramer {
+
+  private final JsonParser parser;
+  private final ByteArrayFeeder feeder;
+  private TokenBuffer current;
+  private int depth;
+
+  RecordFramer(JsonFactory factory) throws IOException {
+    this.parser = factory.createNonBlockingByteArrayParser();
+    this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+  }
+
+  /**
+   * Parses {@code length} more bytes, passing each top-level value they complete to {@code records}.
+   * The parser copies what it needs, so {@code bytes} may be reused once this returns.
+   *
+   * @throws com.fasterxml.jackson.core.JsonProcessingException on a syntax error; the body is then
+   *     unreadable and no further bytes may be fed
+   */
+  void feed(byte[] bytes, int offset, int length, Consumer<TokenBuffer> records) throws IOException {
+    feeder.feedInput(bytes, offset, offset + length);
+    drain(records);
+  }
+
+  /**
+   * Ends the body.
+   *
+   * @throws com.fasterxml.jackson.core.JsonProcessingException if the body ends inside a value
+   */
+  void end(Consumer<TokenBuffer> records) throws IOException {
+    feeder.endOfInput();
+    drain(records);
+  }
+
+  private void drain(Consumer<TokenBuffer> records) throws IOException {
+    JsonToken token;
+    while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+      if (current == null) {
+        current = new TokenBuffer(parser, null);
+      }
+      current.copyCurrentEvent(parser);
+      if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+      if (depth == 0) {
+        TokenBuffer record = current;
+        current = null;
+        records.accept(record);
+      }
+    }
+  }
+}
