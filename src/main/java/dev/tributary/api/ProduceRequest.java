@@ -18,8 +18,10 @@ public record ProduceRequest(
 
   public ProduceRequest {
     headers = headers == null ? List.of() : headers;
-    if (headers.contains(null)) {
-      throw new IllegalArgumentException("headers must not contain null");
+    for (ProduceRequestHeader header : headers) {
+      if (header == null) {
+        throw new IllegalArgumentException("headers must not contain null");
+      }
     }
   }
 }

@@ -55,6 +55,11 @@ public final class Errors {
     if (cause instanceof WebApplicationException e) {
       return fromStatus(e.getResponse().getStatus());
     }
+    if (cause instanceof ValueInstantiationException e
+        && !(e.getCause() instanceof IllegalArgumentException)
+        && e.getCause() != null) {
+      return toFailure(e.getCause());
+    }
     if (cause instanceof JacksonException e) {
       return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message(describe(e)));
     }
@@ -135,7 +140,7 @@ public final class Errors {
       return "Unsupported type " + f.getValue() + " at " + path(f.getPath()) + ": " + SUPPORTED_TYPES;
     }
     if (e instanceof ValueInstantiationException v && v.getCause() != null) {
-      return v.getCause().getMessage();
+      return v.getCause().getMessage() + ".";
     }
     if (e instanceof MismatchedInputException m) {
       List<JsonMappingException.Reference> path = m.getPath();
@@ -146,7 +151,18 @@ public final class Errors {
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       return "Invalid value at " + path(m.getPath()) + ": " + ErrorCode.oneLine(m.getOriginalMessage());
     }
-    return ErrorCode.oneLine(e.getOriginalMessage());
+    return withoutLocation(e.getOriginalMessage());
+  }
+
+  /**
+   * A parser message without the source location Jackson embeds in some of them: the client knows its
+   * own input, and the location names parser internals.
+   */
+  public static String withoutLocation(String message) {
+    return ErrorCode.oneLine(message)
+        .replaceAll("\\s*\\(start marker at \\[Source:.*?\\]\\)", "")
+        .replaceAll("\\s*at \\[Source:.*?\\]", "")
+        .replaceAll("\\s*\\[Source:.*?\\]", "");
   }
 
   private static String path(List<JsonMappingException.Reference> path) {

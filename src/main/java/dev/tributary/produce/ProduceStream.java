@@ -109,7 +109,7 @@ final class ProduceStream implements StreamingOutput {
   }
 
   private void malformed(JsonProcessingException e) {
-    reject(TributaryException.of(ErrorCode.MALFORMED_STREAM, e.getOriginalMessage()));
+    reject(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage())));
     ended = true;
   }
 

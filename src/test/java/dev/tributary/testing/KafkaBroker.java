@@ -1,0 +1,174 @@
+package dev.tributary.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka (broker and KRaft controller in one process), started in this JVM on free
+ * loopback ports with its data in a temporary directory. For tests and the development server.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+  private final Path dataDir;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final String clusterId;
+  private KafkaRaftServer server;
+
+  private KafkaBroker(Path dataDir, int brokerPort, int controllerPort, String clusterId) {
+    this.dataDir = dataDir;
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
+    this.clusterId = clusterId;
+  }
+
+  /** Formats a new data directory and starts a broker on it. */
+  public static KafkaBroker start() {
+    try {
+      KafkaBroker broker =
+          new KafkaBroker(
+              Files.createTempDirectory("tributary-kafka-"),
+              freePort(),
+              freePort(),
+              Uuid.randomUuid().toString());
+      broker.format();
+      broker.startServer();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The id Kafka reports for this cluster (the one in produce URLs). */
+  public String clusterId() {
+    return clusterId;
+  }
+
+  /** Creates {@code topic} with {@code partitions} partitions and the given topic configs. */
+  public void createTopic(String topic, int partitions, Map<String, String> configs) {
+    try (Admin admin = admin()) {
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
+          .all()
+          .get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Could not create topic " + topic, e);
+    }
+  }
+
+  public void createTopic(String topic, int partitions) {
+    createTopic(topic, partitions, Map.of());
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+  }
+
+  private void format() throws IOException {
+    Formatter formatter =
+        new Formatter()
+            .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .setNodeId(1)
+            .setClusterId(clusterId)
+            .addDirectory(dataDir.toString())
+            .setMetadataLogDirectory(dataDir.toString())
+            .setControllerListenerName("CONTROLLER")
+            .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+            .setSupportedFeatures(Feature.PRODUCTION_FEATURES);
+    try {
+      formatter.run();
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not format " + dataDir, e);
+    }
+  }
+
+  private void startServer() {
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", dataDir.toString());
+    props.put("num.partitions", "1");
+    props.put("auto.create.topics.enable", "false");
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    // Large enough for the reference's 20 MB record case; topics opt in with max.message.bytes.
+    props.put("socket.request.max.bytes", String.valueOf(200 * 1024 * 1024));
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady();
+  }
+
+  private void awaitReady() {
+    try (Admin admin = admin()) {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (true) {
+        try {
+          admin.describeCluster().nodes().get();
+          return;
+        } catch (ExecutionException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Kafka did not start", e);
+          }
+          Thread.sleep(100);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is not worth failing a test run over.
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    }
+  }
+}

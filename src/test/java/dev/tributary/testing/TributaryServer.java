@@ -1,0 +1,67 @@
+package dev.tributary.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The WAR's own web root ({@code webapp/}, with its {@code WEB-INF/web.xml}) deployed at {@code /} in an
+ * embedded Jetty, with this JVM's classpath standing in for {@code WEB-INF/classes} and {@code lib}.
+ */
+public final class TributaryServer implements AutoCloseable {
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private TributaryServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * Starts on {@code port} (0 for any free port) with {@code initParameters} as the context's
+   * init-parameters, e.g. {@code bootstrap.servers}.
+   *
+   * @throws Exception if the deployment fails, e.g. on a bad configuration value
+   */
+  public static TributaryServer start(int port, Map<String, String> initParameters) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(port);
+    server.addConnector(connector);
+
+    WebAppContext webapp = new WebAppContext();
+    webapp.setContextPath("/");
+    webapp.setBaseResourceAsPath(Path.of("webapp").toAbsolutePath());
+    webapp.setDescriptor(Path.of("webapp", "WEB-INF", "web.xml").toAbsolutePath().toString());
+    webapp.setParentLoaderPriority(true);
+    webapp.setThrowUnavailableOnStartupException(true);
+    initParameters.forEach(webapp::setInitParameter);
+    server.setHandler(webapp);
+    server.setStopAtShutdown(true);
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
+    return new TributaryServer(server, connector);
+  }
+
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}
