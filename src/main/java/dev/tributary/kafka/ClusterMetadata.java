@@ -10,14 +10,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
- * What this proxy knows about the Kafka cluster: its id and each topic's partition count.
+ * What this proxy knows about the Kafka cluster: its id, and each topic's partition count and maximum
+ * record batch size.
  *
  * <p>Why this exists: the producer learns about a topic by waiting for it, for up to {@code
  * max.block.ms} (60 s by default), which is how the reference hangs on a typo. Asking the Admin client
@@ -41,7 +48,13 @@ public final class ClusterMetadata implements AutoCloseable {
   private final Map<String, Topic> topics = new ConcurrentHashMap<>();
   private volatile String clusterId;
 
-  private record Topic(int partitions, long fetchedAt) {}
+  /**
+   * What is cached of a topic.
+   *
+   * @param maxMessageBytes the topic's {@code max.message.bytes}, or {@link Integer#MAX_VALUE} when the
+   *     caller may not read topic configs
+   */
+  private record Topic(int partitions, int maxMessageBytes, long fetchedAt) {}
 
   /** Metadata read through a new {@link Admin} client built from {@code properties}. */
   public static ClusterMetadata create(Map<String, Object> properties) {
@@ -85,6 +98,15 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   /**
+   * The largest record batch {@code topic} accepts ({@code max.message.bytes}), as last fetched with its
+   * partition count; {@link Integer#MAX_VALUE} if unknown.
+   */
+  public int maxMessageBytes(String topic) {
+    Topic cached = topics.get(topic);
+    return cached == null ? Integer.MAX_VALUE : cached.maxMessageBytes();
+  }
+
+  /**
    * Whether {@code topic} has partition {@code partition}, refreshing a cached count that says no, at
    * most once per {@link #REFRESH_BACKOFF}.
    */
@@ -102,14 +124,19 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   private OptionalInt refresh(String topic) {
+    int timeout = (int) REQUEST_TIMEOUT.toMillis();
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    KafkaFuture<Config> config =
+        admin
+            .describeConfigs(List.of(resource), new DescribeConfigsOptions().timeoutMs(timeout))
+            .values()
+            .get(resource);
     TopicDescription description;
     try {
       description =
           await(
               admin
-                  .describeTopics(
-                      List.of(topic),
-                      new DescribeTopicsOptions().timeoutMs((int) REQUEST_TIMEOUT.toMillis()))
+                  .describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(timeout))
                   .topicNameValues()
                   .get(topic));
     } catch (UnknownTopicOrPartitionException e) {
@@ -117,12 +144,22 @@ public final class ClusterMetadata implements AutoCloseable {
       return OptionalInt.empty();
     }
     int partitions = description.partitions().size();
-    topics.put(topic, new Topic(partitions, nanoTime.getAsLong()));
+    topics.put(topic, new Topic(partitions, maxMessageBytes(config), nanoTime.getAsLong()));
     return OptionalInt.of(partitions);
   }
 
+  private static int maxMessageBytes(KafkaFuture<Config> config) {
+    try {
+      ConfigEntry entry = await(config).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      return entry == null || entry.value() == null ? Integer.MAX_VALUE : Integer.parseInt(entry.value());
+    } catch (KafkaException | NumberFormatException e) {
+      // Not allowed to read topic configs, say: the broker still enforces its limit.
+      return Integer.MAX_VALUE;
+    }
+  }
+
   /** Kafka's answer, or Kafka's exception thrown as it is. */
-  private static <T> T await(org.apache.kafka.common.KafkaFuture<T> future) {
+  private static <T> T await(KafkaFuture<T> future) {
     try {
       // The admin call has its own timeout; this bound only guards against a lost answer.
       return future.get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);

@@ -61,6 +61,29 @@ public final class RecordSender implements AutoCloseable {
     return delivery;
   }
 
+  /**
+   * An upper bound of the bytes {@code record} takes alone in an uncompressed batch (record format v2),
+   * to compare with a topic's {@code max.message.bytes} before sending.
+   *
+   * <p>Why: a record over the topic's limit that shares a batch with others makes the producer split
+   * and retry that batch without end, until its I/O thread dies of a stack overflow (seen with
+   * kafka-clients 4.4.0), and with it every stream. Such a record must not reach the producer.
+   */
+  public static long sizeUpperBound(OutgoingRecord record) {
+    final int batchOverhead = 61;
+    final int maxVarint = 5;
+    final int maxVarlong = 10;
+    long size = batchOverhead + maxVarint + 1 + maxVarlong + maxVarint;
+    size += maxVarint + (record.key() == null ? 0 : record.key().length);
+    size += maxVarint + (record.value() == null ? 0 : record.value().length);
+    size += maxVarint;
+    for (OutgoingRecord.Header header : record.headers()) {
+      size += maxVarint + header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      size += maxVarint + (header.value() == null ? 0 : header.value().length);
+    }
+    return size;
+  }
+
   private static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record) {
     Header[] headers = new Header[record.headers().size()];
     for (int i = 0; i < headers.length; i++) {

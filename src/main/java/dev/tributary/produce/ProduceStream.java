@@ -129,6 +129,12 @@ final class ProduceStream implements StreamingOutput {
       if (partition != null && !context.metadata().hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       }
+      int limit = context.metadata().maxMessageBytes(topic);
+      if (RecordSender.sizeUpperBound(prepared.record()) > limit) {
+        throw TributaryException.of(
+            ErrorCode.RECORD_TOO_LARGE,
+            "The record is larger than the topic's maximum message size (max.message.bytes=" + limit + ").");
+      }
     } catch (IOException | RuntimeException e) {
       reject(e);
       return;

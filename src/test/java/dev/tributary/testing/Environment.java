@@ -1,0 +1,130 @@
+package dev.tributary.testing;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * One real Kafka broker and one Tributary deployment shared by every test in the JVM: both are started
+ * on first use and stopped when the JVM exits. Tests isolate themselves with fresh topics.
+ */
+public final class Environment {
+
+  /** Producer settings every test deployment uses, so the reference's 20 MB record fits. */
+  public static final Map<String, String> LARGE_RECORDS =
+      Map.of("producer.max.request.size", String.valueOf(25 * 1024 * 1024));
+
+  private static Environment shared;
+
+  private final KafkaBroker broker;
+  private final TributaryServer server;
+
+  private Environment(KafkaBroker broker, TributaryServer server) {
+    this.broker = broker;
+    this.server = server;
+  }
+
+  /** The shared environment, started on first call. */
+  public static synchronized Environment get() {
+    if (shared == null) {
+      KafkaBroker broker = KafkaBroker.start();
+      TributaryServer server;
+      try {
+        server = startServer(broker, Map.of());
+      } catch (Exception e) {
+        broker.close();
+        throw new IllegalStateException("Tributary did not start", e);
+      }
+      shared = new Environment(broker, server);
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** Another deployment on the shared broker, with {@code extra} init-parameters. Caller closes it. */
+  public static TributaryServer startServer(KafkaBroker broker, Map<String, String> extra)
+      throws Exception {
+    Map<String, String> params = new java.util.HashMap<>(LARGE_RECORDS);
+    params.put("bootstrap.servers", broker.bootstrapServers());
+    params.putAll(extra);
+    return TributaryServer.start(0, params);
+  }
+
+  public KafkaBroker broker() {
+    return broker;
+  }
+
+  public TributaryServer server() {
+    return server;
+  }
+
+  /** A new topic with a unique name. */
+  public String newTopic(int partitions) {
+    return newTopic(partitions, Map.of());
+  }
+
+  public String newTopic(int partitions, Map<String, String> configs) {
+    String topic = "t-" + UUID.randomUUID();
+    broker.createTopic(topic, partitions, configs);
+    return topic;
+  }
+
+  /** The produce URL path for {@code topic} on the real cluster id. */
+  public String recordsPath(String topic) {
+    return "/kafka/v3/clusters/" + broker.clusterId() + "/topics/" + topic + "/records";
+  }
+
+  /**
+   * Every record in {@code topic}, read from the beginning until {@code count} have arrived (and a
+   * short while longer, so an extra record is seen too), ordered by partition then offset.
+   */
+  public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count) {
+    Map<String, Object> props =
+        Map.of(
+            "bootstrap.servers", broker.bootstrapServers(),
+            "max.partition.fetch.bytes", 30 * 1024 * 1024,
+            "fetch.max.bytes", 30 * 1024 * 1024);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(topic);
+      List<TopicPartition> assigned =
+          partitions.stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toList());
+      consumer.assign(assigned);
+      consumer.seekToBeginning(assigned);
+      List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long settle = Long.MAX_VALUE;
+      while (System.nanoTime() < Math.min(deadline, settle)) {
+        consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+        if (records.size() >= count && settle == Long.MAX_VALUE) {
+          settle = System.nanoTime() + Duration.ofMillis(300).toNanos();
+        }
+      }
+      records.sort(
+          (a, b) ->
+              a.partition() != b.partition()
+                  ? Integer.compare(a.partition(), b.partition())
+                  : Long.compare(a.offset(), b.offset()));
+      return records;
+    }
+  }
+
+  private void close() {
+    try {
+      server.close();
+    } catch (Exception e) {
+      // Shutting down anyway.
+    }
+    broker.close();
+  }
+}

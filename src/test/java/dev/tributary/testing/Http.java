@@ -1,0 +1,75 @@
+package dev.tributary.testing;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/** Whole-body HTTP exchanges for tests that do not need full duplex. */
+public final class Http {
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Http() {}
+
+  /** A response: status, content type and body text. */
+  public record Reply(int status, String contentType, String body, HttpResponse<String> raw) {
+    /** The body's lines, each a report when the request was a produce stream. */
+    public List<String> lines() {
+      if (!body.isEmpty() && !body.endsWith("\r\n")) {
+        throw new AssertionError("The body does not end with \\r\\n: " + body);
+      }
+      List<String> lines = Arrays.asList(body.split("\r\n", -1));
+      return lines.subList(0, lines.size() - 1);
+    }
+  }
+
+  /** POSTs {@code body} with a Content-Length. */
+  public static Reply post(URI uri, String contentType, byte[] body) {
+    return send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  public static Reply post(URI uri, String body) {
+    return post(uri, "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** POSTs {@code body} with {@code Transfer-Encoding: chunked} (no length known up front). */
+  public static Reply postChunked(URI uri, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return send(
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))));
+  }
+
+  public static Reply get(URI uri) {
+    return send(HttpRequest.newBuilder(uri).GET());
+  }
+
+  public static Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Reply(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.body(),
+          response);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+package dev.tributary.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A full-duplex HTTP/1.1 client on a plain socket: it sends a chunked POST a piece at a time and reads
+ * the response while the request body is still open. (java.net.http sends the whole body first.)
+ */
+public final class StreamingClient implements AutoCloseable {
+
+  private final Socket socket;
+  private final OutputStream out;
+  private final InputStream in;
+  private int status = -1;
+  private final Map<String, String> headers = new LinkedHashMap<>();
+  private boolean chunked;
+  private final StringBuilder pending = new StringBuilder();
+  private boolean ended;
+
+  private StreamingClient(Socket socket) throws IOException {
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = socket.getInputStream();
+  }
+
+  /** Opens a connection and sends the request line and headers of a chunked POST to {@code path}. */
+  public static StreamingClient open(int port, String path) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(30_000);
+    StreamingClient client = new StreamingClient(socket);
+    client.out.write(
+        ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    client.out.flush();
+    return client;
+  }
+
+  /** Sends {@code text} as one chunk. */
+  public void send(String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Ends the request body. */
+  public void end() throws IOException {
+    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /** Waits for the next report line; null when the response ended. */
+  public String readReport() throws IOException {
+    readHead();
+    while (true) {
+      int newline = pending.indexOf("\r\n");
+      if (newline >= 0) {
+        String line = pending.substring(0, newline);
+        pending.delete(0, newline + 2);
+        return line;
+      }
+      if (ended || !readBodyPiece()) {
+        ended = true;
+        return null;
+      }
+    }
+  }
+
+  /** Every report line until the response ends. */
+  public List<String> readAll() throws IOException {
+    List<String> lines = new ArrayList<>();
+    String line;
+    while ((line = readReport()) != null) {
+      lines.add(line);
+    }
+    return lines;
+  }
+
+  public int status() throws IOException {
+    readHead();
+    return status;
+  }
+
+  public Map<String, String> headers() throws IOException {
+    readHead();
+    return headers;
+  }
+
+  private void readHead() throws IOException {
+    if (status >= 0) {
+      return;
+    }
+    String statusLine = readLine();
+    status = Integer.parseInt(statusLine.split(" ")[1]);
+    String line;
+    while (!(line = readLine()).isEmpty()) {
+      int colon = line.indexOf(':');
+      headers.put(line.substring(0, colon).trim().toLowerCase(), line.substring(colon + 1).trim());
+    }
+    chunked = "chunked".equalsIgnoreCase(headers.get("transfer-encoding"));
+  }
+
+  /** Reads one chunk (or, without chunking, what is available) into {@code pending}. */
+  private boolean readBodyPiece() throws IOException {
+    if (chunked) {
+      String size = readLine();
+      if (size == null) {
+        return false;
+      }
+      int length = Integer.parseInt(size.split(";")[0].trim(), 16);
+      if (length == 0) {
+        readLine();
+        return false;
+      }
+      byte[] data = in.readNBytes(length);
+      readLine();
+      pending.append(new String(data, StandardCharsets.UTF_8));
+      return true;
+    }
+    byte[] buffer = new byte[8192];
+    int read = in.read(buffer);
+    if (read < 0) {
+      return false;
+    }
+    pending.append(new String(buffer, 0, read, StandardCharsets.UTF_8));
+    return true;
+  }
+
+  private String readLine() throws IOException {
+    StringBuilder line = new StringBuilder();
+    int b;
+    while ((b = in.read()) != -1) {
+      if (b == '\n') {
+        int last = line.length() - 1;
+        if (last >= 0 && line.charAt(last) == '\r') {
+          line.setLength(last);
+        }
+        return line.toString();
+      }
+      line.append((char) b);
+    }
+    return line.length() == 0 ? null : line.toString();
+  }
+
+  /** Drops the connection without ending the body: a client that vanished. */
+  public void abort() throws IOException {
+    socket.setSoLinger(true, 0);
+    socket.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}
