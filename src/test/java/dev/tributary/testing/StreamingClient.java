@@ -24,6 +24,8 @@ public final class StreamingClient implements AutoCloseable {
   private boolean chunked;
   private final StringBuilder pending = new StringBuilder();
   private boolean ended;
+  /** Jetty sends a chunk's closing CRLF with the next chunk, so it is read lazily, before the next. */
+  private boolean chunkOpen;
 
   private StreamingClient(Socket socket) throws IOException {
     this.socket = socket;
@@ -113,6 +115,10 @@ public final class StreamingClient implements AutoCloseable {
   /** Reads one chunk (or, without chunking, what is available) into {@code pending}. */
   private boolean readBodyPiece() throws IOException {
     if (chunked) {
+      if (chunkOpen) {
+        readLine();
+        chunkOpen = false;
+      }
       String size = readLine();
       if (size == null) {
         return false;
@@ -123,7 +129,7 @@ public final class StreamingClient implements AutoCloseable {
         return false;
       }
       byte[] data = in.readNBytes(length);
-      readLine();
+      chunkOpen = true;
       pending.append(new String(data, StandardCharsets.UTF_8));
       return true;
     }

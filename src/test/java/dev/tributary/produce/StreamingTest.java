@@ -1,0 +1,141 @@
+package dev.tributary.produce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.testing.Environment;
+import dev.tributary.testing.Http;
+import dev.tributary.testing.StreamingClient;
+import dev.tributary.testing.TributaryServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Streaming semantics (spec section 5) over a real full-duplex connection. */
+class StreamingTest {
+
+  private final Environment env = Environment.get();
+
+  private static String record(String value) {
+    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}";
+  }
+
+  private String success(String topic, int offset, String value) {
+    List<ConsumerRecord<byte[], byte[]>> records = env.consume(topic, offset + 1);
+    ConsumerRecord<byte[], byte[]> record = records.get(offset);
+    assertEquals(value, new String(record.value(), StandardCharsets.UTF_8));
+    return "{\"error_code\":200,\"cluster_id\":\"" + env.broker().clusterId() + "\",\"topic_name\":\"" + topic
+        + "\",\"partition_id\":0,\"offset\":" + offset + ",\"timestamp\":\""
+        + java.time.Instant.ofEpochMilli(record.timestamp()) + "\",\"value\":{\"type\":\"STRING\",\"size\":"
+        + value.length() + "}}";
+  }
+
+  @Test
+  void eachReportArrivesBeforeTheClientSendsTheNextRecord() throws Exception {
+    String topic = env.newTopic(1);
+    List<String> reports = new ArrayList<>();
+    try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
+      for (int i = 0; i < 5; i++) {
+        client.send(record("duplex-" + i) + "\n");
+        long start = System.nanoTime();
+        reports.add(client.readReport()); // the body is still open: this only returns in full duplex
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 5_000, "report " + i + " took " + millis + " ms");
+      }
+      assertEquals(200, client.status());
+      assertEquals("application/json", client.headers().get("content-type"));
+      assertEquals("chunked", client.headers().get("transfer-encoding"));
+      client.end();
+      assertNull(client.readReport(), "the response ends after the body ends");
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      expected.add(success(topic, i, "duplex-" + i));
+    }
+    assertEquals(expected, reports);
+  }
+
+  @Test
+  void aRecordSplitAcrossChunksIsReadWhole() throws Exception {
+    String topic = env.newTopic(1);
+    try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
+      String whole = record("split") + record("next");
+      for (char c : whole.toCharArray()) {
+        client.send(String.valueOf(c));
+      }
+      client.end();
+      assertEquals(List.of(success(topic, 0, "split"), success(topic, 1, "next")), client.readAll());
+    }
+  }
+
+  @Test
+  void endingTheBodyStillDeliversEveryPendingReport() throws Exception {
+    String topic = env.newTopic(1);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 50; i++) {
+      body.append(record("r" + i));
+    }
+    try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
+      client.send(body.toString());
+      client.end();
+      List<String> reports = client.readAll();
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        expected.add(success(topic, i, "r" + i));
+      }
+      assertEquals(expected, reports);
+    }
+  }
+
+  @Test
+  void aVanishedClientsRecordsAreStillProducedAndTheProxyGoesOn() throws Exception {
+    String topic = env.newTopic(1);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      body.append(record("gone-" + i));
+    }
+    StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic));
+    client.send(body.toString());
+    client.readReport(); // the server has read the chunk holding all ten
+    client.abort();
+
+    List<ConsumerRecord<byte[], byte[]>> records = env.consume(topic, 10);
+    assertEquals(10, records.size());
+    for (int i = 0; i < 10; i++) {
+      assertEquals("gone-" + i, new String(records.get(i).value(), StandardCharsets.UTF_8));
+    }
+    assertEquals(200, Http.post(env.server().uri(env.recordsPath(topic)), record("after")).status());
+  }
+
+  @Test
+  void recordsAfterTheStreamsMaximumAgeGet408AndTheStreamCloses() throws Exception {
+    String topic = env.newTopic(1);
+    String tooOld =
+        "{\"error_code\":408,\"message\":\"Streaming connection open for longer than allowed: Connection will be closed.\"}";
+    try (TributaryServer server =
+            Environment.startServer(
+                env.broker(),
+                Map.of(
+                    "streaming.connection.max.duration.ms", "300",
+                    "streaming.connection.max.duration.grace.period.ms", "1000"));
+        StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
+      client.send(record("young"));
+      String first = client.readReport();
+      Thread.sleep(400);
+      client.send(record("old-1"));
+      assertEquals(tooOld, client.readReport());
+      client.send(record("old-2")); // within the grace period: answered, not produced
+      assertEquals(tooOld, client.readReport());
+      Thread.sleep(1100);
+      client.send(record("old-3")); // after it: answered, and the stream ends
+      assertEquals(tooOld, client.readReport());
+      assertNull(client.readReport());
+      assertEquals(success(topic, 0, "young"), first);
+    }
+    assertEquals(1, env.consume(topic, 1).size(), "records after the maximum age are not produced");
+  }
+}
