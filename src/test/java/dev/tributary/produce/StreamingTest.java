@@ -24,9 +24,19 @@ class StreamingTest {
     return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}";
   }
 
-  private String success(String topic, int offset, String value) {
-    List<ConsumerRecord<byte[], byte[]>> records = env.consume(topic, offset + 1);
-    ConsumerRecord<byte[], byte[]> record = records.get(offset);
+  /** The exact success reports for {@code values}, produced in order to partition 0 of {@code topic}. */
+  private List<String> successes(String topic, List<String> values) {
+    List<ConsumerRecord<byte[], byte[]>> records = env.consume(topic, values.size());
+    assertEquals(values.size(), records.size());
+    List<String> reports = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      reports.add(success(topic, records.get(i), values.get(i)));
+    }
+    return reports;
+  }
+
+  private String success(String topic, ConsumerRecord<byte[], byte[]> record, String value) {
+    int offset = (int) record.offset();
     assertEquals(value, new String(record.value(), StandardCharsets.UTF_8));
     return "{\"error_code\":200,\"cluster_id\":\"" + env.broker().clusterId() + "\",\"topic_name\":\"" + topic
         + "\",\"partition_id\":0,\"offset\":" + offset + ",\"timestamp\":\""
@@ -52,11 +62,8 @@ class StreamingTest {
       client.end();
       assertNull(client.readReport(), "the response ends after the body ends");
     }
-    List<String> expected = new ArrayList<>();
-    for (int i = 0; i < 5; i++) {
-      expected.add(success(topic, i, "duplex-" + i));
-    }
-    assertEquals(expected, reports);
+    assertEquals(
+        successes(topic, List.of("duplex-0", "duplex-1", "duplex-2", "duplex-3", "duplex-4")), reports);
   }
 
   @Test
@@ -68,7 +75,7 @@ class StreamingTest {
         client.send(String.valueOf(c));
       }
       client.end();
-      assertEquals(List.of(success(topic, 0, "split"), success(topic, 1, "next")), client.readAll());
+      assertEquals(successes(topic, List.of("split", "next")), client.readAll());
     }
   }
 
@@ -83,11 +90,11 @@ class StreamingTest {
       client.send(body.toString());
       client.end();
       List<String> reports = client.readAll();
-      List<String> expected = new ArrayList<>();
+      List<String> values = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
-        expected.add(success(topic, i, "r" + i));
+        values.add("r" + i);
       }
-      assertEquals(expected, reports);
+      assertEquals(successes(topic, values), reports);
     }
   }
 
@@ -134,7 +141,7 @@ class StreamingTest {
       client.send(record("old-3")); // after it: answered, and the stream ends
       assertEquals(tooOld, client.readReport());
       assertNull(client.readReport());
-      assertEquals(success(topic, 0, "young"), first);
+      assertEquals(successes(topic, List.of("young")), List.of(first));
     }
     assertEquals(1, env.consume(topic, 1).size(), "records after the maximum age are not produced");
   }

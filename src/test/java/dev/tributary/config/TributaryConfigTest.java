@@ -1,0 +1,120 @@
+package dev.tributary.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TributaryConfigTest {
+
+  private static TributaryConfig load(
+      Map<String, String> init, Map<String, String> properties, Map<String, String> environment) {
+    return TributaryConfig.load(
+        List.of(
+            ConfigSource.of(init),
+            ConfigSource.systemProperties(properties),
+            ConfigSource.environment(environment)));
+  }
+
+  @Test
+  void initParameterWinsOverSystemPropertyWhichWinsOverEnvironment() {
+    Map<String, String> env = Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", "env:9092");
+    Map<String, String> props = Map.of("tributary.bootstrap.servers", "prop:9092");
+    Map<String, String> init = Map.of("bootstrap.servers", "init:9092");
+
+    assertEquals("env:9092", load(Map.of(), Map.of(), env).bootstrapServers());
+    assertEquals("prop:9092", load(Map.of(), props, env).bootstrapServers());
+    assertEquals("init:9092", load(init, props, env).bootstrapServers());
+  }
+
+  @Test
+  void environmentVariableNamesAreUpperCaseWithUnderscores() {
+    TributaryConfig config =
+        load(
+            Map.of(),
+            Map.of(),
+            Map.of(
+                "TRIBUTARY_BOOTSTRAP_SERVERS", "b:9092",
+                "TRIBUTARY_STREAMING_CONNECTION_MAX_DURATION_MS", "1000",
+                "TRIBUTARY_PRODUCER_LINGER_MS", "7"));
+    assertEquals(Duration.ofSeconds(1), config.streamMaxDuration());
+    assertEquals("7", config.producerProperties().get("linger.ms"));
+  }
+
+  @Test
+  void producerDefaultsAreAcksAllAndIdempotent() {
+    TributaryConfig config = load(Map.of("bootstrap.servers", "b:9092"), Map.of(), Map.of());
+    assertEquals(
+        Map.of("bootstrap.servers", "b:9092", "acks", "all", "enable.idempotence", "true"),
+        config.producerProperties());
+    assertEquals(Map.of("bootstrap.servers", "b:9092"), config.adminProperties());
+    assertEquals(Duration.ofHours(24), config.streamMaxDuration());
+    assertEquals(Duration.ofMillis(500), config.streamGracePeriod());
+  }
+
+  @Test
+  void producerAndClientPrefixesPassThroughWithTheMoreSpecificWinning() {
+    TributaryConfig config =
+        load(
+            Map.of(
+                "bootstrap.servers", "b:9092",
+                "client.security.protocol", "SSL",
+                "client.linger.ms", "1",
+                "producer.linger.ms", "20",
+                "producer.acks", "1"),
+            Map.of("tributary.producer.compression.type", "zstd", "tributary.producer.linger.ms", "99"),
+            Map.of("TRIBUTARY_CLIENT_CLIENT_ID", "from-env"));
+    assertEquals(
+        Map.of(
+            "bootstrap.servers", "b:9092",
+            "acks", "1",
+            "enable.idempotence", "true",
+            "security.protocol", "SSL",
+            "client.id", "from-env",
+            "linger.ms", "20",
+            "compression.type", "zstd"),
+        config.producerProperties());
+    assertEquals(
+        Map.of(
+            "bootstrap.servers", "b:9092",
+            "security.protocol", "SSL",
+            "client.id", "from-env",
+            "linger.ms", "1"),
+        config.adminProperties());
+  }
+
+  @Test
+  void missingBootstrapServersNamesTheKey() {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of(), Map.of()));
+    assertEquals(
+        "Invalid configuration bootstrap.servers: is required. Kafka brokers to connect to,"
+            + " host:port[,host:port...]. Required.",
+        e.getMessage());
+  }
+
+  @Test
+  void malformedNumbersNameTheKey() {
+    Map<String, String> base = Map.of("bootstrap.servers", "b:9092");
+    assertEquals(
+        "Invalid configuration streaming.connection.max.duration.ms: must be a whole number, was \"soon\"",
+        assertThrows(
+                ConfigException.class,
+                () -> load(base, Map.of("tributary.streaming.connection.max.duration.ms", "soon"), Map.of()))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration streaming.connection.max.duration.grace.period.ms: must not be negative, was -1",
+        assertThrows(
+                ConfigException.class,
+                () -> load(base, Map.of(), Map.of("TRIBUTARY_STREAMING_CONNECTION_MAX_DURATION_GRACE_PERIOD_MS", "-1")))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration streaming.connection.max.duration.ms: must be greater than 0, was 0",
+        assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("bootstrap.servers", "b:9092", "streaming.connection.max.duration.ms", "0"), Map.of(), Map.of()))
+            .getMessage());
+  }
+}
