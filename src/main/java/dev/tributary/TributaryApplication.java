@@ -6,6 +6,7 @@ import dev.tributary.clusters.ClustersResource;
 import dev.tributary.config.TributaryConfig;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
+import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.produce.ProduceResource;
 import dev.tributary.produce.ProduceStreams;
 import jakarta.servlet.ServletContext;
@@ -51,7 +52,14 @@ public final class TributaryApplication implements ServletContextListener {
     sender = RecordSender.create(config.producerProperties());
     metadata = ClusterMetadata.create(config.adminProperties());
     ProduceStreams streams =
-        new ProduceStreams(config, mapper, sender, metadata, writers, Clock.systemUTC());
+        new ProduceStreams(
+            config,
+            mapper,
+            sender,
+            metadata,
+            new ProduceRateLimits(config.rateLimits()),
+            writers,
+            Clock.systemUTC());
     components = List.of(new ProduceResource(streams), new ClustersResource(metadata), mapper);
     context.setAttribute(ATTRIBUTE, this);
     LOG.info(() -> "Tributary started, producing to " + config.bootstrapServers());

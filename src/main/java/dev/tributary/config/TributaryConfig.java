@@ -47,6 +47,31 @@ public final class TributaryConfig {
       "After the first 408, how long the stream stays open for pending reports before it is closed.";
   private static final long STREAM_GRACE_PERIOD_DEFAULT = 500L;
 
+  public static final String RATE_LIMIT_ENABLED = "api.v3.produce.rate.limit.enabled";
+  private static final String RATE_LIMIT_ENABLED_DOC =
+      "Whether the per-record produce rate limits below apply; an over-limit record gets an in-band 429.";
+
+  public static final String RATE_LIMIT_RECORDS = "api.v3.produce.rate.limit.max.requests.per.sec";
+  private static final String RATE_LIMIT_RECORDS_DOC = "Records per second one Kafka cluster accepts.";
+  private static final long RATE_LIMIT_RECORDS_DEFAULT = 10_000;
+
+  public static final String RATE_LIMIT_RECORDS_GLOBAL =
+      "api.v3.produce.rate.limit.max.requests.global.per.sec";
+  private static final String RATE_LIMIT_RECORDS_GLOBAL_DOC =
+      "Records per second this proxy accepts across all clusters.";
+  private static final long RATE_LIMIT_RECORDS_GLOBAL_DEFAULT = 10_000;
+
+  public static final String RATE_LIMIT_BYTES = "api.v3.produce.rate.limit.max.bytes.per.sec";
+  private static final String RATE_LIMIT_BYTES_DOC =
+      "Record bytes (key, value and headers) per second one Kafka cluster accepts.";
+  private static final long RATE_LIMIT_BYTES_DEFAULT = 10L * 1024 * 1024;
+
+  public static final String RATE_LIMIT_BYTES_GLOBAL =
+      "api.v3.produce.rate.limit.max.bytes.global.per.sec";
+  private static final String RATE_LIMIT_BYTES_GLOBAL_DOC =
+      "Record bytes per second this proxy accepts across all clusters.";
+  private static final long RATE_LIMIT_BYTES_GLOBAL_DEFAULT = 10L * 1024 * 1024;
+
   /** Every documented key or prefix with its one-line description (the README lists the same). */
   public static final Map<String, String> DOCS =
       Map.of(
@@ -54,7 +79,24 @@ public final class TributaryConfig {
           PRODUCER_PREFIX + "*", PRODUCER_PREFIX_DOC,
           CLIENT_PREFIX + "*", CLIENT_PREFIX_DOC,
           STREAM_MAX_DURATION, STREAM_MAX_DURATION_DOC,
-          STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC);
+          STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC,
+          RATE_LIMIT_ENABLED, RATE_LIMIT_ENABLED_DOC,
+          RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC,
+          RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC,
+          RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DOC,
+          RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DOC);
+
+  /**
+   * The per-record produce rate limits (spec section 6).
+   *
+   * @param enabled off by default, as in the reference
+   */
+  public record RateLimits(
+      boolean enabled,
+      long recordsPerSecond,
+      long recordsGlobalPerSecond,
+      long bytesPerSecond,
+      long bytesGlobalPerSecond) {}
 
   /**
    * Producer settings this proxy applies before the user's: acknowledged by every in-sync replica and
@@ -68,6 +110,7 @@ public final class TributaryConfig {
   private final Map<String, Object> adminProperties;
   private final Duration streamMaxDuration;
   private final Duration streamGracePeriod;
+  private final RateLimits rateLimits;
 
   private TributaryConfig(List<ConfigSource> sources) {
     this.bootstrapServers =
@@ -92,6 +135,13 @@ public final class TributaryConfig {
         Duration.ofMillis(positiveLong(sources, STREAM_MAX_DURATION, STREAM_MAX_DURATION_DEFAULT));
     this.streamGracePeriod =
         Duration.ofMillis(nonNegativeLong(sources, STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DEFAULT));
+    this.rateLimits =
+        new RateLimits(
+            bool(sources, RATE_LIMIT_ENABLED, false),
+            positiveLong(sources, RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DEFAULT),
+            positiveLong(sources, RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DEFAULT),
+            positiveLong(sources, RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DEFAULT),
+            positiveLong(sources, RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DEFAULT));
   }
 
   /** Reads the configuration from {@code sources}, the first one winning for each key. */
@@ -132,6 +182,10 @@ public final class TributaryConfig {
     return streamGracePeriod;
   }
 
+  public RateLimits rateLimits() {
+    return rateLimits;
+  }
+
   private static Optional<String> first(List<ConfigSource> sources, String key) {
     for (ConfigSource source : sources) {
       Optional<String> value = source.get(key);
@@ -149,6 +203,17 @@ public final class TributaryConfig {
       merged.putAll(sources.get(i).withPrefix(prefix));
     }
     return merged;
+  }
+
+  private static boolean bool(List<ConfigSource> sources, String key, boolean defaultValue) {
+    Optional<String> raw = first(sources, key).map(String::trim);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    if (raw.get().equalsIgnoreCase("true") || raw.get().equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(raw.get());
+    }
+    throw new ConfigException(key, "must be true or false, was \"" + raw.get() + "\"");
   }
 
   private static long positiveLong(List<ConfigSource> sources, String key, long defaultValue) {

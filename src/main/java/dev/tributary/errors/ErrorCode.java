@@ -24,6 +24,7 @@ public enum ErrorCode {
   STREAM_TOO_OLD(
       408, 408, "Streaming connection open for longer than allowed: Connection will be closed."),
   RECORD_TOO_LARGE(413, 413, "%s"),
+  RATE_LIMITED(429, 429, "Request rate limit exceeded: %s"),
   UNSUPPORTED_MEDIA_TYPE(415, 415, "HTTP 415 Unsupported Media Type"),
   EMPTY_BODY(422, 422, "Payload error. Request body is empty. Data is required."),
   INTERNAL(500, 500, "Internal Server Error"),

@@ -61,6 +61,16 @@ public final class RecordSender implements AutoCloseable {
     return delivery;
   }
 
+  /** The bytes the record carries: key, value, and header names and values. */
+  public static long payloadBytes(OutgoingRecord record) {
+    long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+    for (OutgoingRecord.Header header : record.headers()) {
+      size += header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      size += header.value() == null ? 0 : header.value().length;
+    }
+    return size;
+  }
+
   /**
    * An upper bound of the bytes {@code record} takes alone in an uncompressed batch (record format v2),
    * to compare with a topic's {@code max.message.bytes} before sending.
@@ -73,15 +83,10 @@ public final class RecordSender implements AutoCloseable {
     final int batchOverhead = 61;
     final int maxVarint = 5;
     final int maxVarlong = 10;
-    long size = batchOverhead + maxVarint + 1 + maxVarlong + maxVarint;
-    size += maxVarint + (record.key() == null ? 0 : record.key().length);
-    size += maxVarint + (record.value() == null ? 0 : record.value().length);
-    size += maxVarint;
-    for (OutgoingRecord.Header header : record.headers()) {
-      size += maxVarint + header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      size += maxVarint + (header.value() == null ? 0 : header.value().length);
-    }
-    return size;
+    // Length, attributes, timestamp delta, offset delta, key and value lengths, header count; then
+    // each header's two lengths.
+    long fixed = maxVarint + 1 + maxVarlong + maxVarint + maxVarint + maxVarint + maxVarint;
+    return batchOverhead + fixed + 2L * maxVarint * record.headers().size() + payloadBytes(record);
   }
 
   private static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record) {

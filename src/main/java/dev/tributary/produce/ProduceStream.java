@@ -135,6 +135,8 @@ final class ProduceStream implements StreamingOutput {
             ErrorCode.RECORD_TOO_LARGE,
             "The record is larger than the topic's maximum message size (max.message.bytes=" + limit + ").");
       }
+      // Last: only a record that would be sent spends the rate limits.
+      context.rateLimits().admit(clusterId, RecordSender.payloadBytes(prepared.record()));
     } catch (IOException | RuntimeException e) {
       reject(e);
       return;

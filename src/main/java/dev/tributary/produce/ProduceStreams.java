@@ -6,6 +6,7 @@ import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
+import dev.tributary.limits.ProduceRateLimits;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
@@ -25,6 +26,7 @@ public final class ProduceStreams {
   private final RecordBuilder builder;
   private final RecordSender sender;
   private final ClusterMetadata metadata;
+  private final ProduceRateLimits rateLimits;
   private final Executor writers;
   private final Clock clock;
   private final Duration maxDuration;
@@ -39,12 +41,14 @@ public final class ProduceStreams {
       ObjectMapper mapper,
       RecordSender sender,
       ClusterMetadata metadata,
+      ProduceRateLimits rateLimits,
       Executor writers,
       Clock clock) {
     this.mapper = mapper;
     this.builder = new RecordBuilder(mapper);
     this.sender = sender;
     this.metadata = metadata;
+    this.rateLimits = rateLimits;
     this.writers = writers;
     this.clock = clock;
     this.maxDuration = config.streamMaxDuration();
@@ -120,6 +124,10 @@ public final class ProduceStreams {
 
   ClusterMetadata metadata() {
     return metadata;
+  }
+
+  ProduceRateLimits rateLimits() {
+    return rateLimits;
   }
 
   Executor writers() {

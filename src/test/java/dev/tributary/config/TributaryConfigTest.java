@@ -117,4 +117,30 @@ class TributaryConfigTest {
                 () -> load(Map.of("bootstrap.servers", "b:9092", "streaming.connection.max.duration.ms", "0"), Map.of(), Map.of()))
             .getMessage());
   }
+
+  @Test
+  void rateLimitsAreOffByDefaultAndParsedWhenSet() {
+    assertEquals(
+        new TributaryConfig.RateLimits(false, 10_000, 10_000, 10_485_760, 10_485_760),
+        load(Map.of("bootstrap.servers", "b:9092"), Map.of(), Map.of()).rateLimits());
+    assertEquals(
+        new TributaryConfig.RateLimits(true, 1, 2, 3, 4),
+        load(
+                Map.of(
+                    "bootstrap.servers", "b:9092",
+                    "api.v3.produce.rate.limit.enabled", "TRUE",
+                    "api.v3.produce.rate.limit.max.requests.per.sec", "1",
+                    "api.v3.produce.rate.limit.max.requests.global.per.sec", "2",
+                    "api.v3.produce.rate.limit.max.bytes.per.sec", "3",
+                    "api.v3.produce.rate.limit.max.bytes.global.per.sec", "4"),
+                Map.of(),
+                Map.of())
+            .rateLimits());
+    assertEquals(
+        "Invalid configuration api.v3.produce.rate.limit.enabled: must be true or false, was \"yes\"",
+        assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("bootstrap.servers", "b:9092", "api.v3.produce.rate.limit.enabled", "yes"), Map.of(), Map.of()))
+            .getMessage());
+  }
 }
