@@ -35,7 +35,17 @@ public final class StreamingClient implements AutoCloseable {
 
   /** Opens a connection and sends the request line and headers of a chunked POST to {@code path}. */
   public static StreamingClient open(int port, String path) throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    return open("127.0.0.1", port, path);
+  }
+
+  /**
+   * Like {@link #open(int, String)}, from the loopback address {@code localAddress} (e.g. 127.0.0.2),
+   * so that servers which limit by client IP see a client of its own.
+   */
+  public static StreamingClient open(String localAddress, int port, String path) throws IOException {
+    Socket socket =
+        new Socket(
+            java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(30_000);
     StreamingClient client = new StreamingClient(socket);
     client.out.write(
