@@ -12,7 +12,6 @@ import dev.tributary.produce.ProduceStreams;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +38,8 @@ public final class TributaryApplication implements ServletContextListener {
   private static final Logger LOG = Logger.getLogger(TributaryApplication.class.getName());
   private static final String ATTRIBUTE = TributaryApplication.class.getName();
 
-  private ExecutorService writers;
+  private ExecutorService pool;
+  private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
   private ClusterMetadata metadata;
   private List<Object> components = List.of();
@@ -48,7 +49,11 @@ public final class TributaryApplication implements ServletContextListener {
     ServletContext context = event.getServletContext();
     TributaryConfig config = TributaryConfig.load(initParameters(context));
     ObjectMapper mapper = Json.newMapper();
-    writers = Executors.newCachedThreadPool(daemonThreads("tributary-report-writer-"));
+    // Each stream runs at most two tasks here at once (its worker and its report writer), so the pool
+    // grows with the streams that are busy, not with those that are open.
+    pool = Executors.newCachedThreadPool(daemonThreads("tributary-stream-"));
+    scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("tributary-timer-"));
+    scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     sender = RecordSender.create(config.producerProperties());
     metadata = ClusterMetadata.create(config.adminProperties());
     ProduceStreams streams =
@@ -58,8 +63,8 @@ public final class TributaryApplication implements ServletContextListener {
             sender,
             metadata,
             new ProduceRateLimits(config.rateLimits()),
-            writers,
-            Clock.systemUTC());
+            pool,
+            scheduler);
     components = List.of(new ProduceResource(streams), new ClustersResource(metadata), mapper);
     context.setAttribute(ATTRIBUTE, this);
     LOG.info(() -> "Tributary started, producing to " + config.bootstrapServers());
@@ -74,10 +79,13 @@ public final class TributaryApplication implements ServletContextListener {
     if (metadata != null) {
       metadata.close();
     }
-    if (writers != null) {
-      writers.shutdown();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (pool != null) {
+      pool.shutdown();
       try {
-        writers.awaitTermination(5, TimeUnit.SECONDS);
+        pool.awaitTermination(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

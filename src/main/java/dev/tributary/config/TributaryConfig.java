@@ -47,6 +47,22 @@ public final class TributaryConfig {
       "After the first 408, how long the stream stays open for pending reports before it is closed.";
   private static final long STREAM_GRACE_PERIOD_DEFAULT = 500L;
 
+  public static final String RECORD_SIZE_LIMIT = "api.v3.produce.request.size.limit.max.bytes";
+  private static final String RECORD_SIZE_LIMIT_DOC =
+      "The largest record, as JSON in the request, the proxy reads; a larger one gets a 413 report and"
+          + " ends the stream. Default: twice the producer's max.request.size (base64 and JSON overhead).";
+
+  public static final String WINDOW_RECORDS = "streaming.window.max.records";
+  private static final String WINDOW_RECORDS_DOC =
+      "Records one stream may have read but not yet reported; when reached, the stream is not read"
+          + " until reports drain (back-pressure).";
+  private static final long WINDOW_RECORDS_DEFAULT = 1000;
+
+  public static final String WINDOW_BYTES = "streaming.window.max.bytes";
+  private static final String WINDOW_BYTES_DOC =
+      "Request bytes of those records one stream may hold; bounds each stream's memory.";
+  private static final long WINDOW_BYTES_DEFAULT = 4L * 1024 * 1024;
+
   public static final String RATE_LIMIT_ENABLED = "api.v3.produce.rate.limit.enabled";
   private static final String RATE_LIMIT_ENABLED_DOC =
       "Whether the per-record produce rate limits below apply; an over-limit record gets an in-band 429.";
@@ -74,17 +90,20 @@ public final class TributaryConfig {
 
   /** Every documented key or prefix with its one-line description (the README lists the same). */
   public static final Map<String, String> DOCS =
-      Map.of(
-          BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC,
-          PRODUCER_PREFIX + "*", PRODUCER_PREFIX_DOC,
-          CLIENT_PREFIX + "*", CLIENT_PREFIX_DOC,
-          STREAM_MAX_DURATION, STREAM_MAX_DURATION_DOC,
-          STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC,
-          RATE_LIMIT_ENABLED, RATE_LIMIT_ENABLED_DOC,
-          RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC,
-          RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC,
-          RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DOC,
-          RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DOC);
+      Map.ofEntries(
+          Map.entry(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC),
+          Map.entry(PRODUCER_PREFIX + "*", PRODUCER_PREFIX_DOC),
+          Map.entry(CLIENT_PREFIX + "*", CLIENT_PREFIX_DOC),
+          Map.entry(STREAM_MAX_DURATION, STREAM_MAX_DURATION_DOC),
+          Map.entry(STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC),
+          Map.entry(RECORD_SIZE_LIMIT, RECORD_SIZE_LIMIT_DOC),
+          Map.entry(WINDOW_RECORDS, WINDOW_RECORDS_DOC),
+          Map.entry(WINDOW_BYTES, WINDOW_BYTES_DOC),
+          Map.entry(RATE_LIMIT_ENABLED, RATE_LIMIT_ENABLED_DOC),
+          Map.entry(RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC),
+          Map.entry(RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC),
+          Map.entry(RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DOC),
+          Map.entry(RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DOC));
 
   /**
    * The per-record produce rate limits (spec section 6).
@@ -111,6 +130,9 @@ public final class TributaryConfig {
   private final Duration streamMaxDuration;
   private final Duration streamGracePeriod;
   private final RateLimits rateLimits;
+  private final long maxRecordBytes;
+  private final long windowRecords;
+  private final long windowBytes;
 
   private TributaryConfig(List<ConfigSource> sources) {
     this.bootstrapServers =
@@ -135,6 +157,18 @@ public final class TributaryConfig {
         Duration.ofMillis(positiveLong(sources, STREAM_MAX_DURATION, STREAM_MAX_DURATION_DEFAULT));
     this.streamGracePeriod =
         Duration.ofMillis(nonNegativeLong(sources, STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DEFAULT));
+    long maxRequestSize = 1_048_576;
+    Object configured = producerProps.get("max.request.size");
+    if (configured != null) {
+      try {
+        maxRequestSize = Long.parseLong(configured.toString().trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(PRODUCER_PREFIX + "max.request.size", "must be a whole number, was \"" + configured + "\"");
+      }
+    }
+    this.maxRecordBytes = positiveLong(sources, RECORD_SIZE_LIMIT, 2 * maxRequestSize);
+    this.windowRecords = positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT);
+    this.windowBytes = positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT);
     this.rateLimits =
         new RateLimits(
             bool(sources, RATE_LIMIT_ENABLED, false),
@@ -180,6 +214,21 @@ public final class TributaryConfig {
 
   public Duration streamGracePeriod() {
     return streamGracePeriod;
+  }
+
+  /** {@value #RECORD_SIZE_LIMIT}: the largest record, in request bytes, a stream may send. */
+  public long maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  /** {@value #WINDOW_RECORDS}: records read but not yet reported, per stream. */
+  public long windowRecords() {
+    return windowRecords;
+  }
+
+  /** {@value #WINDOW_BYTES}: request bytes of those records, per stream. */
+  public long windowBytes() {
+    return windowBytes;
   }
 
   public RateLimits rateLimits() {

@@ -1,19 +1,22 @@
 package dev.tributary.produce;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * {@code POST /kafka/v3/clusters/{cluster_id}/topics/{topic_name}/records}, and the same under {@code
  * /v3}: the Produce Records endpoint.
+ *
+ * <p>The request is suspended: the stream answers on the servlet's asynchronous exchange, and the
+ * container thread returns at once. Failures thrown here go through the JAX-RS error mapper.
  */
 @Path("{root: (kafka/)?v3}/clusters/{cluster_id}/topics/{topic_name}/records")
 public final class ProduceResource {
@@ -25,16 +28,14 @@ public final class ProduceResource {
   }
 
   @POST
-  @Consumes(MediaType.APPLICATION_JSON)
-  public Response produce(
+  @Consumes("application/json")
+  public void produce(
       @PathParam("cluster_id") String clusterId,
       @PathParam("topic_name") String topicName,
       @Context HttpHeaders headers,
-      InputStream body)
+      @Context HttpServletRequest request,
+      @Suspended AsyncResponse response)
       throws IOException {
-    return Response.ok(
-            streams.open(clusterId, topicName, headers.getMediaType(), body),
-            MediaType.APPLICATION_JSON_TYPE)
-        .build();
+    streams.open(clusterId, topicName, headers.getMediaType(), request.getAsyncContext(), response);
   }
 }

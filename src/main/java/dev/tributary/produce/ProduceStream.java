@@ -8,117 +8,258 @@ import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
-import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.Delivery;
 import dev.tributary.kafka.RecordSender;
-import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.ws.rs.container.AsyncResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.time.Clock;
-import java.time.Duration;
+import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One produce request after its first bytes arrived: reads records, sends each to Kafka, and writes a
- * report per record in request order (spec section 5).
+ * One produce request after its checks passed: reads records, sends each to Kafka, and writes one report
+ * per record in request order (spec section 5), with servlet non-blocking I/O.
  *
- * <p>The container's request thread runs {@link #write}: it reads the body and sends, while report
- * writing happens on writer threads, so reports flow back while the client is still sending. Outcomes:
+ * <p>Why non-blocking I/O: a stream may stay open for hours while sending a record a minute. With
+ * blocking reads each open stream would hold a container thread (the reference's design), so a few
+ * hundred idle streams exhaust a default container. Here a stream holds no thread while it waits: the
+ * container calls {@link #onDataAvailable} when bytes arrive, and reports are written when the client
+ * can take them ({@link ReportWriter}).
+ *
+ * <p>Threads, and why each step runs where it does:
  *
  * <ul>
- *   <li>a bad record gets its 400 (or 404xx) report and the stream goes on;
- *   <li>a syntax error gets a final 400 after every earlier record's report, then the response ends;
- *   <li>the client ending its body: every report is still written, then the response ends;
- *   <li>the client vanishing: reading stops, records already sent still go to Kafka, reports are
- *       dropped, and the request thread is released without waiting for them.
+ *   <li>The read loop (container threads, or a writer thread resuming it) only reads and frames bytes
+ *       into records: no step there can block.
+ *   <li>The stream's worker ({@link SerialExecutor} on the shared pool) parses, validates and sends each
+ *       record, in order. {@code send} may wait up to {@code max.block.ms} for metadata or buffer space;
+ *       it does so on the worker, never on a container thread.
+ *   <li>The producer's I/O thread only completes futures; report writing happens on the pool.
  * </ul>
+ *
+ * <p>Back-pressure: records read but not yet reported form the stream's window, bounded in count and in
+ * bytes. When it is full the read loop stops reading, so TCP flow control slows the client; it resumes
+ * as reports drain. A stalled client, a stalled broker or an endless body therefore never holds more than
+ * the window, and never holds a thread.
+ *
+ * <p>Endings: the client ending its body gets every report, then the response ends; a syntax error or an
+ * oversized record gets its report after the earlier ones, then the response ends; a client that
+ * vanishes stops the reading, its records already read are still sent, their reports are dropped; an idle
+ * timeout is an end of body; the stream's maximum age makes later records 408 and, after the grace
+ * period, ends the stream.
  */
-final class ProduceStream implements StreamingOutput {
+final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   private final ProduceStreams context;
   private final String clusterId;
   private final String topic;
-  private final InputStream body;
-  private final byte[] firstBytes;
-  private final int firstLength;
   private final boolean latin1;
-  private final Instant openedAt;
-  private Instant expiredAt;
-  private ReportWriter reports;
-  private boolean ended;
+  private final AsyncContext exchange;
+  private final AsyncResponse jaxrs;
+  private final ServletInputStream in;
+  private final RecordFramer framer;
+  private final SerialExecutor worker;
+  private final byte[] buffer = new byte[8192];
+
+  private final AtomicInteger readWip = new AtomicInteger();
+  private final AtomicLong windowRecords = new AtomicLong();
+  private final AtomicLong windowBytes = new AtomicLong();
+  private final AtomicBoolean finishing = new AtomicBoolean();
+  private final AtomicBoolean completed = new AtomicBoolean();
+  private volatile boolean started;
+  private volatile boolean ended;
+  private volatile boolean allDataRead;
+  private volatile boolean pausedForWindow;
+  private volatile boolean expired;
+  private volatile ReportWriter reports;
+  private volatile ScheduledFuture<?> timer;
 
   ProduceStream(
       ProduceStreams context,
       String clusterId,
       String topic,
-      InputStream body,
-      byte[] firstBytes,
-      int firstLength,
-      boolean latin1) {
+      boolean latin1,
+      AsyncContext exchange,
+      AsyncResponse jaxrs)
+      throws IOException {
     this.context = context;
     this.clusterId = clusterId;
     this.topic = topic;
-    this.body = body;
-    this.firstBytes = firstBytes;
-    this.firstLength = firstLength;
     this.latin1 = latin1;
-    this.openedAt = context.clock().instant();
+    this.exchange = exchange;
+    this.jaxrs = jaxrs;
+    this.in = exchange.getRequest().getInputStream();
+    this.framer = new RecordFramer(context.mapper().getFactory());
+    this.worker = new SerialExecutor(context.pool());
+  }
+
+  /** Starts reading; from here on the container drives the stream. */
+  void begin() {
+    exchange.setTimeout(0); // this stream's own maximum age applies, not the container's async timeout
+    timer = context.scheduler().schedule(this::expire, context.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
+    in.setReadListener(this);
+  }
+
+  // ---- reading: container callbacks, serialized by readWip ----
+
+  @Override
+  public void onDataAvailable() {
+    read();
   }
 
   @Override
-  public void write(OutputStream out) throws IOException {
-    // Commit the 200 and its headers from this thread before any writer thread touches the stream.
-    out.flush();
-    reports = new ReportWriter(out, context.writers(), context.mapper());
-    RecordFramer framer = new RecordFramer(context.mapper().getFactory());
-    try {
-      feed(framer, firstBytes, firstLength);
-      byte[] buffer = firstBytes;
-      int read;
-      while (!ended && !reports.isBroken() && (read = body.read(buffer)) != -1) {
-        feed(framer, buffer, read);
-      }
-      if (!ended) {
-        try {
-          framer.end(this::onRecord);
-        } catch (JsonProcessingException e) {
-          malformed(e);
-        }
-      }
-    } catch (IOException e) {
-      // The client vanished mid-body. What was sent still goes to Kafka; nobody is left to tell.
-      reports.abandon();
-      return;
-    }
-    reports.finish();
-    reports.awaitWritten();
+  public void onAllDataRead() {
+    allDataRead = true;
+    read();
   }
 
-  private void feed(RecordFramer framer, byte[] bytes, int length) throws IOException {
-    byte[] utf8 = latin1 ? Latin1.toUtf8(bytes, length) : bytes;
+  @Override
+  public void onError(Throwable error) {
+    if (isTimeout(error)) {
+      // An idle client: end its body here, and still write every report it is owed.
+      ended = true;
+      if (started) {
+        finishReports();
+      } else {
+        complete();
+      }
+    } else {
+      clientGone();
+    }
+  }
+
+  private void read() {
+    if (readWip.getAndIncrement() != 0) {
+      return; // the thread in the loop will go round again
+    }
+    int missed = 1;
+    do {
+      try {
+        readAvailable();
+      } catch (IOException | RuntimeException e) {
+        clientGone();
+      }
+      missed = readWip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void readAvailable() throws IOException {
+    while (!ended) {
+      if (windowFull()) {
+        pausedForWindow = true;
+        if (windowFull()) {
+          return; // reportDone resumes reading once the window has room
+        }
+        pausedForWindow = false;
+      }
+      if (allDataRead) {
+        endOfBody();
+        return;
+      }
+      if (!in.isReady()) {
+        return; // the container calls onDataAvailable or onAllDataRead next
+      }
+      int read = in.read(buffer);
+      if (read < 0) {
+        return; // onAllDataRead follows
+      }
+      onBytes(read);
+    }
+  }
+
+  private boolean windowFull() {
+    return windowRecords.get() >= context.windowRecords() || windowBytes.get() >= context.windowBytes();
+  }
+
+  private void onBytes(int length) throws IOException {
+    if (!started) {
+      if (!hasContent(buffer, length)) {
+        return;
+      }
+      start();
+    }
+    byte[] utf8 = latin1 ? ProduceStreams.latin1ToUtf8(buffer, length) : buffer;
     int utf8Length = latin1 ? utf8.length : length;
     try {
       framer.feed(utf8, 0, utf8Length, this::onRecord);
     } catch (JsonProcessingException e) {
       malformed(e);
+      return;
+    }
+    if (!ended && framer.openRecordBytes() > context.maxRecordBytes()) {
+      tooLarge(framer.openRecordBytes());
     }
   }
 
-  private void malformed(JsonProcessingException e) {
-    reject(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage())));
-    ended = true;
+  private static boolean hasContent(byte[] bytes, int length) {
+    for (int i = 0; i < length; i++) {
+      byte b = bytes[i];
+      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+        return true;
+      }
+    }
+    return false;
   }
 
-  private void onRecord(TokenBuffer tokens) {
+  /** The first record is arriving: the response is 200 from here on, and reports flow. */
+  private void start() throws IOException {
+    started = true;
+    HttpServletResponse response = (HttpServletResponse) exchange.getResponse();
+    response.setStatus(200);
+    response.setContentType("application/json");
+    ReportWriter writer = new ReportWriter(response.getOutputStream(), context.pool(), context.mapper(), this);
+    reports = writer;
+    response.getOutputStream().setWriteListener(writer);
+  }
+
+  private void endOfBody() throws IOException {
+    ended = true;
+    if (!started) {
+      // Nothing but whitespace: the request fails as a whole, answered by the JAX-RS error mapper.
+      cancelTimer();
+      jaxrs.resume(TributaryException.of(ErrorCode.EMPTY_BODY));
+      return;
+    }
+    try {
+      framer.end(this::onRecord);
+    } catch (JsonProcessingException e) {
+      malformed(e);
+      return;
+    }
+    finishReports();
+  }
+
+  // ---- records: framed on the read loop, handled in order on the worker ----
+
+  private void onRecord(TokenBuffer tokens, long bytes) {
     if (ended) {
       return;
     }
-    if (expired()) {
-      reject(TributaryException.of(ErrorCode.STREAM_TOO_OLD));
+    if (bytes > context.maxRecordBytes()) {
+      tooLarge(bytes);
+      return;
+    }
+    windowRecords.incrementAndGet();
+    windowBytes.addAndGet(bytes);
+    boolean tooOld = expired;
+    worker.execute(() -> handle(tokens, bytes, tooOld));
+  }
+
+  private void handle(TokenBuffer tokens, long bytes, boolean tooOld) {
+    if (tooOld) {
+      reject(TributaryException.of(ErrorCode.STREAM_TOO_OLD), bytes);
       return;
     }
     PreparedRecord prepared;
@@ -138,33 +279,17 @@ final class ProduceStream implements StreamingOutput {
       // Last: only a record that would be sent spends the rate limits.
       context.rateLimits().admit(clusterId, RecordSender.payloadBytes(prepared.record()));
     } catch (IOException | RuntimeException e) {
-      reject(e);
+      reject(e, bytes);
       return;
     }
     CompletableFuture<Delivery> delivery = context.sender().send(prepared.record());
-    reports.add(delivery, () -> report(delivery, prepared));
+    reports.add(new ReportWriter.Pending(delivery, () -> report(delivery, prepared), bytes));
   }
 
-  /**
-   * Whether the stream outlived {@code streaming.connection.max.duration.ms}. From then on each record
-   * gets a 408 without being produced, and the first record after the grace period ends the stream.
-   */
-  private boolean expired() {
-    Instant now = context.clock().instant();
-    if (expiredAt == null) {
-      if (Duration.between(openedAt, now).compareTo(context.maxDuration()) < 0) {
-        return false;
-      }
-      expiredAt = now;
-    } else if (Duration.between(expiredAt, now).compareTo(context.gracePeriod()) >= 0) {
-      ended = true;
-    }
-    return true;
-  }
-
-  private void reject(Throwable error) {
+  /** Runs on the worker: queues an error report in this record's place. */
+  private void reject(Throwable error, long bytes) {
     ErrorResponse body = Errors.toFailure(error).body();
-    reports.add(CompletableFuture.completedFuture(null), () -> body);
+    reports.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> body, bytes));
   }
 
   /** Runs on a writer thread, once {@code delivery} is complete. */
@@ -186,27 +311,102 @@ final class ProduceStream implements StreamingOutput {
         prepared.value());
   }
 
-  /** ISO-8859-1 bodies, re-encoded as the UTF-8 the JSON parser reads. */
-  static final class Latin1 {
-    private Latin1() {}
+  // ---- endings ----
 
-    static byte[] toUtf8(byte[] bytes, int length) {
-      int extra = 0;
-      for (int i = 0; i < length; i++) {
-        extra += bytes[i] < 0 ? 1 : 0;
-      }
-      byte[] utf8 = new byte[length + extra];
-      int j = 0;
-      for (int i = 0; i < length; i++) {
-        int b = bytes[i] & 0xFF;
-        if (b < 0x80) {
-          utf8[j++] = (byte) b;
-        } else {
-          utf8[j++] = (byte) (0xC0 | (b >> 6));
-          utf8[j++] = (byte) (0x80 | (b & 0x3F));
-        }
-      }
-      return utf8;
+  /** A syntax error: the rest of the body cannot be read. One final 400 after the earlier reports. */
+  private void malformed(JsonProcessingException e) {
+    endWith(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage())));
+  }
+
+  /** A record over the size limit: not read further (it could be endless), one final 413. */
+  private void tooLarge(long bytes) {
+    endWith(
+        TributaryException.of(
+            ErrorCode.RECORD_TOO_LARGE,
+            "The record is larger than the maximum of " + context.maxRecordBytes()
+                + " bytes (api.v3.produce.request.size.limit.max.bytes)."));
+  }
+
+  private void endWith(TributaryException error) {
+    ended = true;
+    windowRecords.incrementAndGet();
+    worker.execute(() -> reject(error, 0));
+    finishReports();
+  }
+
+  /** The stream reached its maximum age: later records get 408; after the grace period it ends. */
+  private void expire() {
+    expired = true;
+    timer =
+        context.scheduler().schedule(
+            () -> {
+              ended = true;
+              if (started) {
+                finishReports();
+              } else {
+                complete();
+              }
+            },
+            context.gracePeriod().toMillis(),
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** After every report queued so far: no more reports; the exchange completes once they are out. */
+  private void finishReports() {
+    if (finishing.compareAndSet(false, true)) {
+      worker.execute(() -> reports.finish());
     }
+  }
+
+  private void clientGone() {
+    ended = true;
+    if (started) {
+      reports.abandon();
+    } else {
+      complete();
+    }
+  }
+
+  @Override
+  public void reportDone(ReportWriter.Pending report) {
+    windowRecords.decrementAndGet();
+    windowBytes.addAndGet(-report.bytes());
+    if (pausedForWindow && !windowFull()) {
+      pausedForWindow = false;
+      read();
+    }
+  }
+
+  @Override
+  public void allDone(boolean clientGone) {
+    ended = true;
+    complete();
+  }
+
+  private void complete() {
+    if (completed.compareAndSet(false, true)) {
+      cancelTimer();
+      try {
+        exchange.complete();
+      } catch (IllegalStateException alreadyCompleted) {
+        // The container completed it first (e.g. after a connection error).
+      }
+    }
+  }
+
+  private void cancelTimer() {
+    ScheduledFuture<?> current = timer;
+    if (current != null) {
+      current.cancel(false);
+    }
+  }
+
+  private static boolean isTimeout(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 }

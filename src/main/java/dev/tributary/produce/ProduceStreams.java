@@ -7,18 +7,19 @@ import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.limits.ProduceRateLimits;
+import jakarta.servlet.AsyncContext;
+import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Opens produce streams: checks everything that fails a request as a whole (spec section 4, top level),
- * then hands back the stream that answers record by record. One instance serves every request.
+ * then hands the exchange to a {@link ProduceStream} that answers record by record. One instance serves
+ * every request.
  */
 public final class ProduceStreams {
 
@@ -27,14 +28,18 @@ public final class ProduceStreams {
   private final RecordSender sender;
   private final ClusterMetadata metadata;
   private final ProduceRateLimits rateLimits;
-  private final Executor writers;
-  private final Clock clock;
+  private final Executor pool;
+  private final ScheduledExecutorService scheduler;
   private final Duration maxDuration;
   private final Duration gracePeriod;
+  private final long maxRecordBytes;
+  private final long windowRecords;
+  private final long windowBytes;
 
   /**
-   * @param writers runs report writing; any thread may block on a slow client there, so it must not be
-   *     the producer's I/O thread or a small shared pool
+   * @param pool runs each stream's record handling and report writing; a task there may wait up to the
+   *     producer's {@code max.block.ms}, so it must not be the container's pool
+   * @param scheduler fires each stream's maximum-age timer
    */
   public ProduceStreams(
       TributaryConfig config,
@@ -42,27 +47,31 @@ public final class ProduceStreams {
       RecordSender sender,
       ClusterMetadata metadata,
       ProduceRateLimits rateLimits,
-      Executor writers,
-      Clock clock) {
+      Executor pool,
+      ScheduledExecutorService scheduler) {
     this.mapper = mapper;
     this.builder = new RecordBuilder(mapper);
     this.sender = sender;
     this.metadata = metadata;
     this.rateLimits = rateLimits;
-    this.writers = writers;
-    this.clock = clock;
+    this.pool = pool;
+    this.scheduler = scheduler;
     this.maxDuration = config.streamMaxDuration();
     this.gracePeriod = config.streamGracePeriod();
+    this.maxRecordBytes = config.maxRecordBytes();
+    this.windowRecords = config.windowRecords();
+    this.windowBytes = config.windowBytes();
   }
 
   /**
-   * Checks the request and reads up to its first non-blank byte.
+   * Checks the request, then streams it on {@code exchange}, which the JAX-RS runtime has suspended as
+   * {@code jaxrs}. Returns at once; the container drives the stream from here.
    *
-   * @throws TributaryException for a bad charset (400), an unknown cluster or topic (404), an empty body
-   *     (422)
+   * @throws TributaryException for a bad charset (400), or an unknown cluster or topic (404)
    * @throws org.apache.kafka.common.KafkaException if Kafka cannot be asked about the cluster or topic
    */
-  public StreamingOutput open(String clusterId, String topic, MediaType contentType, InputStream body)
+  public void open(
+      String clusterId, String topic, MediaType contentType, AsyncContext exchange, AsyncResponse jaxrs)
       throws IOException {
     boolean latin1 = isLatin1(contentType);
     if (!metadata.clusterId().equals(clusterId)) {
@@ -71,12 +80,7 @@ public final class ProduceStreams {
     if (metadata.partitions(topic).isEmpty()) {
       throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }
-    byte[] buffer = new byte[8192];
-    int length = readUntilContent(body, buffer);
-    if (length < 0) {
-      throw TributaryException.of(ErrorCode.EMPTY_BODY);
-    }
-    return new ProduceStream(this, clusterId, topic, body, buffer, length, latin1);
+    new ProduceStream(this, clusterId, topic, latin1, exchange, jaxrs).begin();
   }
 
   /** Whether the body is ISO-8859-1; UTF-8 (the default) is the other charset accepted. */
@@ -92,22 +96,24 @@ public final class ProduceStreams {
     throw TributaryException.of(ErrorCode.UNSUPPORTED_CHARSET);
   }
 
-  /**
-   * Reads into {@code buffer} until it holds a byte that is not JSON whitespace.
-   *
-   * @return the number of bytes read, or -1 if the body ended blank
-   */
-  private static int readUntilContent(InputStream body, byte[] buffer) throws IOException {
-    int read;
-    while ((read = body.read(buffer)) != -1) {
-      for (int i = 0; i < read; i++) {
-        byte b = buffer[i];
-        if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-          return read;
-        }
+  /** ISO-8859-1 bytes re-encoded as the UTF-8 the JSON parser reads. */
+  static byte[] latin1ToUtf8(byte[] bytes, int length) {
+    int extra = 0;
+    for (int i = 0; i < length; i++) {
+      extra += bytes[i] < 0 ? 1 : 0;
+    }
+    byte[] utf8 = new byte[length + extra];
+    int j = 0;
+    for (int i = 0; i < length; i++) {
+      int b = bytes[i] & 0xFF;
+      if (b < 0x80) {
+        utf8[j++] = (byte) b;
+      } else {
+        utf8[j++] = (byte) (0xC0 | (b >> 6));
+        utf8[j++] = (byte) (0x80 | (b & 0x3F));
       }
     }
-    return -1;
+    return utf8;
   }
 
   ObjectMapper mapper() {
@@ -130,12 +136,12 @@ public final class ProduceStreams {
     return rateLimits;
   }
 
-  Executor writers() {
-    return writers;
+  Executor pool() {
+    return pool;
   }
 
-  Clock clock() {
-    return clock;
+  ScheduledExecutorService scheduler() {
+    return scheduler;
   }
 
   Duration maxDuration() {
@@ -144,5 +150,17 @@ public final class ProduceStreams {
 
   Duration gracePeriod() {
     return gracePeriod;
+  }
+
+  long maxRecordBytes() {
+    return maxRecordBytes;
+  }
+
+  long windowRecords() {
+    return windowRecords;
+  }
+
+  long windowBytes() {
+    return windowBytes;
   }
 }

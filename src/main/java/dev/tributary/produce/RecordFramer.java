@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.util.function.Consumer;
 
 /**
  * Splits a body of concatenated JSON into its top-level values, one per record, as bytes arrive.
@@ -18,10 +17,17 @@ import java.util.function.Consumer;
  */
 final class RecordFramer {
 
+  /** Receives each complete top-level value, with the number of bytes it took in the body. */
+  interface Sink {
+    void record(TokenBuffer tokens, long bytes);
+  }
+
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
   private TokenBuffer current;
   private int depth;
+  private long fed;
+  private long recordStart;
 
   RecordFramer(JsonFactory factory) throws IOException {
     this.parser = factory.createNonBlockingByteArrayParser();
@@ -35,9 +41,18 @@ final class RecordFramer {
    * @throws com.fasterxml.jackson.core.JsonProcessingException on a syntax error; the body is then
    *     unreadable and no further bytes may be fed
    */
-  void feed(byte[] bytes, int offset, int length, Consumer<TokenBuffer> records) throws IOException {
+  void feed(byte[] bytes, int offset, int length, Sink records) throws IOException {
     feeder.feedInput(bytes, offset, offset + length);
+    fed += length;
     drain(records);
+  }
+
+  /**
+   * The bytes fed so far of a value not yet complete (0 between values): how much the framer holds,
+   * so a caller can stop a record that grows past a limit before it is complete.
+   */
+  long openRecordBytes() {
+    return current == null ? 0 : fed - recordStart;
   }
 
   /**
@@ -45,16 +60,17 @@ final class RecordFramer {
    *
    * @throws com.fasterxml.jackson.core.JsonProcessingException if the body ends inside a value
    */
-  void end(Consumer<TokenBuffer> records) throws IOException {
+  void end(Sink records) throws IOException {
     feeder.endOfInput();
     drain(records);
   }
 
-  private void drain(Consumer<TokenBuffer> records) throws IOException {
+  private void drain(Sink records) throws IOException {
     JsonToken token;
     while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
       if (current == null) {
         current = new TokenBuffer(parser, null);
+        recordStart = parser.currentTokenLocation().getByteOffset();
       }
       current.copyCurrentEvent(parser);
       if (token.isStructStart()) {
@@ -65,7 +81,7 @@ final class RecordFramer {
       if (depth == 0) {
         TokenBuffer record = current;
         current = null;
-        records.accept(record);
+        records.record(record, parser.currentLocation().getByteOffset() - recordStart);
       }
     }
   }

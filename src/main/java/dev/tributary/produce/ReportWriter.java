@@ -3,8 +3,9 @@ package dev.tributary.produce;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.errors.Errors;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -13,46 +14,58 @@ import java.util.function.Supplier;
 
 /**
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
- * are ready, one JSON object and {@code \r\n} each.
+ * are ready: one JSON object and {@code \r\n} each, with non-blocking servlet output.
  *
- * <p>Threads: {@link #add} is called by the thread reading the request; readiness is usually signalled
- * by the Kafka producer's I/O thread, which must never wait on a client's socket, so it only schedules
- * a drain on {@code executor}. At most one drain of a stream runs at a time (the {@code wip} counter),
- * so the output stream is written by one thread at a time and reports cannot overtake each other.
+ * <p>Threads: {@link #add} is called in request order by the stream's worker; readiness is usually
+ * signalled by the Kafka producer's I/O thread, which must never do our work, so it only schedules a
+ * drain on {@code executor}. The container's {@link #onWritePossible} schedules one too. At most one
+ * drain runs at a time (the {@code wip} counter), so the output is touched by one thread at a time and
+ * reports cannot overtake each other. A drain writes only while the output {@code isReady()}, so a client
+ * that stops reading holds no thread: its reports wait in the queue, bounded by the stream's window.
  */
-final class ReportWriter {
+final class ReportWriter implements WriteListener {
 
   private static final byte[] CRLF = {'\r', '\n'};
 
-  private record Pending(CompletableFuture<?> ready, Supplier<Object> report) {}
+  /** Called after each report is written or dropped: the stream's window shrinks by one record. */
+  interface Listener {
+    void reportDone(Pending report);
 
-  private final OutputStream out;
+    /** Every report is written (or the client is gone): the exchange may complete. */
+    void allDone(boolean clientGone);
+  }
+
+  /** A report in the queue: ready once {@code ready} completes; {@code bytes} counts in the window. */
+  record Pending(CompletableFuture<?> ready, Supplier<Object> report, long bytes) {}
+
+  private final ServletOutputStream out;
   private final Executor executor;
   private final ObjectMapper mapper;
+  private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
   private final AtomicInteger wip = new AtomicInteger();
-  private final CompletableFuture<Void> done = new CompletableFuture<>();
   private boolean finished; // guarded by this
   private volatile boolean broken;
+  private byte[] unwritten; // only touched by the drain
+  private boolean flushed; // only touched by the drain
+  private boolean done; // only touched by the drain
 
-  ReportWriter(OutputStream out, Executor executor, ObjectMapper mapper) {
+  ReportWriter(ServletOutputStream out, Executor executor, ObjectMapper mapper, Listener listener) {
     this.out = out;
     this.executor = executor;
     this.mapper = mapper;
+    this.listener = listener;
   }
 
-  /**
-   * Queues the next report: once {@code ready} completes, {@code report} is called (on a writer thread)
-   * for the wire record to write.
-   */
-  void add(CompletableFuture<?> ready, Supplier<Object> report) {
+  /** Queues the next report; once {@code ready} completes, {@code report} builds it on a writer thread. */
+  void add(Pending pending) {
     synchronized (this) {
-      queue.add(new Pending(ready, report));
+      queue.add(pending);
     }
-    ready.whenComplete((ignored, error) -> schedule());
+    pending.ready().whenComplete((ignored, error) -> schedule());
   }
 
-  /** No more reports will be added; {@link #awaitWritten} returns once the queued ones are written. */
+  /** No more reports will be added; {@link Listener#allDone} follows once the queued ones are out. */
   void finish() {
     synchronized (this) {
       finished = true;
@@ -60,20 +73,20 @@ final class ReportWriter {
     schedule();
   }
 
-  /** The client is gone: reports still pending are dropped when they complete. */
+  /** The client is gone: queued reports are dropped as they complete. */
   void abandon() {
     broken = true;
     finish();
   }
 
-  /** Whether the client stopped taking reports (a write failed, or {@link #abandon} was called). */
-  boolean isBroken() {
-    return broken;
+  @Override
+  public void onWritePossible() {
+    schedule();
   }
 
-  /** Blocks until every report is written after {@link #finish}, or the client is gone. */
-  void awaitWritten() {
-    done.join();
+  @Override
+  public void onError(Throwable error) {
+    abandon();
   }
 
   private void schedule() {
@@ -85,60 +98,94 @@ final class ReportWriter {
   private void drain() {
     int missed = 1;
     do {
-      writeReady();
+      try {
+        writeReady();
+      } catch (IOException | RuntimeException e) {
+        broken = true;
+        dropReady();
+      }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
   }
 
-  private void writeReady() {
-    boolean wrote = false;
+  /** Writes ready reports while the output can take them; stops, to be called again, when it cannot. */
+  private void writeReady() throws IOException {
+    if (broken) {
+      dropReady();
+      return;
+    }
     while (true) {
-      Pending head;
-      synchronized (this) {
-        head = queue.peek();
-        if (head == null || !head.ready().isDone()) {
-          break;
+      if (unwritten != null) {
+        if (!out.isReady()) {
+          return; // onWritePossible will schedule the next drain
         }
-        queue.poll();
+        out.write(unwritten);
+        unwritten = null;
+        flushed = false;
       }
-      if (!broken) {
-        write(serialize(head.report()));
-        wrote = true;
+      Pending head = pollReady();
+      if (head == null) {
+        break;
       }
+      unwritten = serialize(head.report());
+      listener.reportDone(head);
     }
-    if (wrote && !broken) {
-      try {
-        out.flush();
-      } catch (IOException e) {
-        broken = true;
+    if (!flushed) {
+      if (!out.isReady()) {
+        return;
       }
+      out.flush(); // sends the chunk now, rather than when the buffer fills
+      flushed = true;
     }
-    synchronized (this) {
-      if (broken || (finished && queue.isEmpty())) {
-        done.complete(null);
-      }
+    if (isFinished() && out.isReady()) {
+      complete(false);
     }
   }
 
-  /** The report's bytes; a report that cannot be built is still answered, with a 500 in its place. */
+  private void dropReady() {
+    Pending head;
+    while ((head = pollReady()) != null) {
+      listener.reportDone(head);
+    }
+    if (isFinished()) {
+      complete(true);
+    }
+  }
+
+  private synchronized Pending pollReady() {
+    Pending head = queue.peek();
+    if (head == null || !head.ready().isDone()) {
+      return null;
+    }
+    return queue.poll();
+  }
+
+  private synchronized boolean isFinished() {
+    return finished && queue.isEmpty();
+  }
+
+  private void complete(boolean clientGone) {
+    if (!done) {
+      done = true;
+      listener.allDone(clientGone);
+    }
+  }
+
+  /** The report's bytes and CRLF; a report that cannot be built is still answered, with a 500. */
   private byte[] serialize(Supplier<Object> report) {
+    byte[] json;
     try {
-      return mapper.writeValueAsBytes(report.get());
+      json = mapper.writeValueAsBytes(report.get());
     } catch (JsonProcessingException | RuntimeException e) {
       try {
-        return mapper.writeValueAsBytes(Errors.toFailure(e).body());
+        json = mapper.writeValueAsBytes(Errors.toFailure(e).body());
       } catch (JsonProcessingException impossible) {
         throw new IllegalStateException(impossible);
       }
     }
-  }
-
-  private void write(byte[] json) {
-    try {
-      out.write(json);
-      out.write(CRLF);
-    } catch (IOException e) {
-      broken = true;
-    }
+    byte[] line = new byte[json.length + 2];
+    System.arraycopy(json, 0, line, 0, json.length);
+    System.arraycopy(CRLF, 0, line, json.length, 2);
+    return line;
   }
 }

@@ -151,13 +151,25 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
+  /** Stops the broker, keeping its data and ports, as if its machine went down. */
+  public void stop() {
     if (server != null) {
       server.shutdown();
       server.awaitShutdown();
       server = null;
     }
+  }
+
+  /** Starts the stopped broker again on the same data and ports. */
+  public void restart() {
+    if (server == null) {
+      startServer();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {

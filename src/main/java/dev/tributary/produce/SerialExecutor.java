@@ -1,0 +1,45 @@
+package dev.tributary.produce;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared pool: one stream's records are parsed and
+ * sent in the order they were read, while many streams share the pool's threads. A burst of tasks costs
+ * one hand-off to the pool, not one each.
+ */
+final class SerialExecutor implements Executor {
+
+  private static final Logger LOG = Logger.getLogger(SerialExecutor.class.getName());
+
+  private final Executor pool;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger wip = new AtomicInteger();
+
+  SerialExecutor(Executor pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    tasks.add(task);
+    if (wip.getAndIncrement() == 0) {
+      pool.execute(this::run);
+    }
+  }
+
+  private void run() {
+    do {
+      Runnable task = tasks.poll();
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.log(Level.SEVERE, "A stream task failed", e);
+      }
+    } while (wip.decrementAndGet() != 0);
+  }
+}
