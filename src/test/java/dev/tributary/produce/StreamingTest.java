@@ -145,4 +145,52 @@ class StreamingTest {
     }
     assertEquals(1, env.consume(topic, 1).size(), "records after the maximum age are not produced");
   }
+
+  @Test
+  void aRecordOverTheSizeLimitGets413AfterTheEarlierReportsAndEndsTheStream() throws Exception {
+    String topic = env.newTopic(1);
+    try (TributaryServer server =
+            Environment.startServer(env.broker(), Map.of("api.v3.produce.request.size.limit.max.bytes", "1000"));
+        StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
+      client.send(record("small") + record("x".repeat(5000)) + record("never"));
+      assertEquals(successes(topic, List.of("small")).get(0), client.readReport());
+      assertEquals(
+          "{\"error_code\":413,\"message\":\"The record is larger than the maximum of 1000 bytes"
+              + " (api.v3.produce.request.size.limit.max.bytes).\"}",
+          client.readReport());
+      assertNull(client.readReport(), "the stream ends after the oversized record");
+    }
+    assertEquals(1, env.consume(topic, 1).size());
+  }
+
+  @Test
+  void anEndlessRecordIsCutOffWithoutReadingItAll() throws Exception {
+    String topic = env.newTopic(1);
+    try (TributaryServer server =
+            Environment.startServer(env.broker(), Map.of("api.v3.produce.request.size.limit.max.bytes", "10000"));
+        StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
+      client.send("{\"value\":{\"type\":\"STRING\",\"data\":\"");
+      String kilobyte = "x".repeat(1024);
+      for (int i = 0; i < 20; i++) {
+        client.send(kilobyte); // the record never ends; the body stays open
+      }
+      assertEquals(
+          "{\"error_code\":413,\"message\":\"The record is larger than the maximum of 10000 bytes"
+              + " (api.v3.produce.request.size.limit.max.bytes).\"}",
+          client.readReport());
+      assertNull(client.readReport());
+    }
+    assertEquals(0, env.consume(topic, 0).size());
+  }
+
+  @Test
+  void anIdleClientGetsItsPendingReportsAndThenTheResponseEnds() throws Exception {
+    String topic = env.newTopic(1);
+    try (TributaryServer server = Environment.startServer(env.broker(), Map.of(), 1_000);
+        StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
+      client.send(record("then-silence"));
+      Thread.sleep(1_500); // the body stays open, and nothing is read or sent
+      assertEquals(successes(topic, List.of("then-silence")), client.readAll());
+    }
+  }
 }

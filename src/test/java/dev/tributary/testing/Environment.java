@@ -52,10 +52,16 @@ public final class Environment {
   /** Another deployment on the shared broker, with {@code extra} init-parameters. Caller closes it. */
   public static TributaryServer startServer(KafkaBroker broker, Map<String, String> extra)
       throws Exception {
+    return startServer(broker, extra, 30_000);
+  }
+
+  /** As {@link #startServer(KafkaBroker, Map)}, closing connections idle for {@code idleTimeoutMillis}. */
+  public static TributaryServer startServer(
+      KafkaBroker broker, Map<String, String> extra, long idleTimeoutMillis) throws Exception {
     Map<String, String> params = new java.util.HashMap<>(LARGE_RECORDS);
     params.put("bootstrap.servers", broker.bootstrapServers());
     params.putAll(extra);
-    return TributaryServer.start(0, params);
+    return TributaryServer.start(0, params, idleTimeoutMillis);
   }
 
   public KafkaBroker broker() {

@@ -28,8 +28,15 @@ public final class TributaryServer implements AutoCloseable {
    * @throws Exception if the deployment fails, e.g. on a bad configuration value
    */
   public static TributaryServer start(int port, Map<String, String> initParameters) throws Exception {
+    return start(port, initParameters, 30_000);
+  }
+
+  /** As {@link #start(int, Map)}, closing connections idle for {@code idleTimeoutMillis}. */
+  public static TributaryServer start(int port, Map<String, String> initParameters, long idleTimeoutMillis)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
+    connector.setIdleTimeout(idleTimeoutMillis);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
     server.addConnector(connector);
