@@ -81,6 +81,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private volatile boolean started;
   private volatile boolean ended;
   private volatile boolean allDataRead;
+  private boolean eof; // only touched by the read loop
   private volatile boolean pausedForWindow;
   private volatile boolean expired;
   private volatile ReportWriter reports;
@@ -157,6 +158,14 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   private void readAvailable() throws IOException {
     while (!ended) {
+      if (eof) {
+        // The body ends when both have happened: this loop read its last byte, and the container said
+        // so. onAllDataRead may come first, while bytes the paused loop has not read yet are buffered.
+        if (allDataRead) {
+          endOfBody();
+        }
+        return;
+      }
       if (windowFull()) {
         pausedForWindow = true;
         if (windowFull()) {
@@ -164,18 +173,15 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
         }
         pausedForWindow = false;
       }
-      if (allDataRead) {
-        endOfBody();
-        return;
-      }
       if (!in.isReady()) {
         return; // the container calls onDataAvailable or onAllDataRead next
       }
       int read = in.read(buffer);
       if (read < 0) {
-        return; // onAllDataRead follows
+        eof = true;
+      } else {
+        onBytes(read);
       }
-      onBytes(read);
     }
   }
 

@@ -1,0 +1,295 @@
+package dev.tributary.bench;
+
+import dev.tributary.testing.KafkaBroker;
+import dev.tributary.testing.TributaryServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.LogManager;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Throughput and latency of Tributary against the raw Kafka producer, measured in one run on one
+ * in-process broker ({@code mvn test-compile exec:java@benchmark}).
+ *
+ * <p>Every path sends the same records (random bytes, as BINARY over HTTP), with {@code acks=all} and the
+ * same {@code linger.ms}, and counts a record done when Kafka has acknowledged it (for HTTP: when its
+ * report arrived). Each path runs once to warm up, then once measured.
+ */
+public final class Benchmark {
+
+  private static final int LINGER_MS = 5;
+  private static final int RECORDS = Integer.getInteger("records", 200_000);
+  private static final int SINGLE_POSTS = Integer.getInteger("posts", 4_000);
+
+  private Benchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    try (InputStream logging = Benchmark.class.getResourceAsStream("/logging.properties")) {
+      LogManager.getLogManager().readConfiguration(logging);
+    }
+    try (KafkaBroker broker = KafkaBroker.start();
+        TributaryServer server =
+            TributaryServer.start(
+                0,
+                Map.of(
+                    "bootstrap.servers", broker.bootstrapServers(),
+                    "producer.linger.ms", String.valueOf(LINGER_MS)))) {
+      String base = "/kafka/v3/clusters/" + broker.clusterId() + "/topics/";
+      System.out.printf("Tributary benchmark: %d records per run, linger.ms=%d, acks=all, one JVM on %d cores%n%n",
+          RECORDS, LINGER_MS, Runtime.getRuntime().availableProcessors());
+      System.out.printf("%-44s %12s %10s%n", "path", "records/s", "vs raw");
+      for (int size : new int[] {100, 1024}) {
+        byte[] value = new byte[size];
+        new Random(size).nextBytes(value);
+        String topic = "bench-" + size;
+        broker.createTopic(topic, 4);
+        raw(broker, topic, value, RECORDS / 4); // warm-up
+        double raw = raw(broker, topic, value, RECORDS);
+        System.out.printf("%-44s %12.0f %10s%n", "raw producer, " + size + " B values", raw, "1.00");
+        for (int connections : new int[] {1, 4}) {
+          streaming(server.port(), base + topic + "/records", value, RECORDS / 4, connections); // warm-up
+          double http = streaming(server.port(), base + topic + "/records", value, RECORDS, connections);
+          System.out.printf("%-44s %12.0f %10.2f%n",
+              "HTTP streaming, " + connections + " connection" + (connections > 1 ? "s" : "") + ", " + size + " B",
+              http, http / raw);
+        }
+      }
+      String topic = "bench-single";
+      broker.createTopic(topic, 4);
+      byte[] value = new byte[100];
+      single(server.port(), base + topic + "/records", value, SINGLE_POSTS / 4, 8); // warm-up
+      long[] latencies = new long[SINGLE_POSTS];
+      double rate = single(server.port(), base + topic + "/records", value, SINGLE_POSTS, 8, latencies);
+      Arrays.sort(latencies);
+      double p50 = latencies[latencies.length / 2] / 1e6;
+      double p99 = latencies[(int) (latencies.length * 0.99)] / 1e6;
+      System.out.printf("%n%-44s %12.0f records/s, p50 %.1f ms, p99 %.1f ms (target p50 <= linger.ms + 2 = %d ms)%n",
+          "single-record POSTs, 8 keep-alive connections", rate, p50, p99, LINGER_MS + 2);
+    }
+    System.exit(0); // the broker leaves non-daemon threads that exec:java would wait for
+  }
+
+  /** The raw producer: records/s until every record is acknowledged. */
+  static double raw(KafkaBroker broker, String topic, byte[] value, int count) throws Exception {
+    Map<String, Object> props =
+        Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all", "linger.ms", LINGER_MS,
+            "enable.idempotence", true);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.partitionsFor(topic);
+      CountDownLatch acked = new CountDownLatch(count);
+      AtomicReference<Exception> failure = new AtomicReference<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, value), (metadata, error) -> {
+          if (error != null) {
+            failure.set(error);
+          }
+          acked.countDown();
+        });
+      }
+      acked.await();
+      long nanos = System.nanoTime() - start;
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+      return count / (nanos / 1e9);
+    }
+  }
+
+  /** {@code connections} full-duplex streams together carrying {@code count} records. */
+  static double streaming(int port, String path, byte[] value, int count, int connections) throws Exception {
+    byte[] record = ("{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    ExecutorService threads = Executors.newFixedThreadPool(connections * 2);
+    try {
+      long start = System.nanoTime();
+      List<Future<Integer>> streams = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        int share = count / connections;
+        streams.add(threads.submit(() -> stream(port, path, record, share, threads)));
+      }
+      int ok = 0;
+      for (Future<Integer> stream : streams) {
+        ok += stream.get();
+      }
+      long nanos = System.nanoTime() - start;
+      if (ok != count / connections * connections) {
+        throw new IllegalStateException(ok + " records reported 200 of " + count);
+      }
+      return ok / (nanos / 1e9);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** One stream: a writer thread sends 64 KB chunks while this thread counts 200 reports. */
+  private static int stream(int port, String path, byte[] record, int count, ExecutorService threads) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setTcpNoDelay(true);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      Future<?> writer = threads.submit(() -> {
+        int perChunk = Math.max(1, 65_536 / record.length);
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream(perChunk * record.length + 16);
+        for (int sent = 0; sent < count; ) {
+          chunk.reset();
+          int n = Math.min(perChunk, count - sent);
+          for (int i = 0; i < n; i++) {
+            chunk.write(record, 0, record.length);
+          }
+          out.write((Integer.toHexString(chunk.size()) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          chunk.writeTo(out);
+          out.write(new byte[] {'\r', '\n'});
+          sent += n;
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return null;
+      });
+      int ok = countReports(socket.getInputStream(), count);
+      writer.get();
+      return ok;
+    }
+  }
+
+  /**
+   * Reads the chunked response until {@code count} reports have arrived, and returns how many were 200s.
+   * A report starts with {@code {"error_code":}, which nothing else in the body contains; chunk framing
+   * is removed first, because a report may be split across chunks.
+   */
+  private static int countReports(InputStream socket, int count) throws IOException {
+    java.io.BufferedInputStream in = new java.io.BufferedInputStream(socket, 65_536);
+    while (!readLine(in).isEmpty()) {
+      // the response head
+    }
+    byte[] start = "{\"error_code\":".getBytes(StandardCharsets.US_ASCII);
+    byte[] buffer = new byte[65_536];
+    int reports = 0;
+    int ok = 0;
+    int matched = 0; // bytes of `start` matched so far
+    int code = -1; // bytes of "200" matched after `start`, or -1 when not reading a code
+    while (reports < count) {
+      int chunk = Integer.parseInt(readLine(in).trim(), 16);
+      if (chunk == 0) {
+        throw new IOException("the response ended after " + reports + " of " + count + " reports");
+      }
+      while (chunk > 0) {
+        int read = in.read(buffer, 0, Math.min(chunk, buffer.length));
+        if (read < 0) {
+          throw new IOException("the connection closed after " + reports + " reports");
+        }
+        chunk -= read;
+        for (int i = 0; i < read; i++) {
+          byte b = buffer[i];
+          if (code >= 0) {
+            code = b == "200".charAt(code) ? code + 1 : -1;
+            if (code == 3) {
+              ok++;
+              code = -1;
+            }
+            continue;
+          }
+          matched = b == start[matched] ? matched + 1 : (b == start[0] ? 1 : 0);
+          if (matched == start.length) {
+            reports++;
+            matched = 0;
+            code = 0;
+          }
+        }
+      }
+      readLine(in); // the CRLF after the chunk
+    }
+    return ok;
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int b;
+    while ((b = in.read()) != -1 && b != '\n') {
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
+
+  static double single(int port, String path, byte[] value, int count, int connections) throws Exception {
+    return single(port, path, value, count, connections, new long[count]);
+  }
+
+  /** {@code count} single-record POSTs spread over {@code connections} keep-alive connections. */
+  static double single(int port, String path, byte[] value, int count, int connections, long[] latencies)
+      throws Exception {
+    byte[] body = ("{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}")
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] request = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.US_ASCII))
+        .getBytes(StandardCharsets.US_ASCII);
+    ExecutorService threads = Executors.newFixedThreadPool(connections);
+    try {
+      long start = System.nanoTime();
+      List<Future<?>> clients = new ArrayList<>();
+      int share = count / connections;
+      for (int c = 0; c < connections; c++) {
+        int first = c * share;
+        clients.add(threads.submit(() -> {
+          try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            for (int i = 0; i < share; i++) {
+              long t0 = System.nanoTime();
+              out.write(request);
+              out.flush();
+              String response = readChunkedResponse(in);
+              latencies[first + i] = System.nanoTime() - t0;
+              if (!response.contains("{\"error_code\":200")) {
+                throw new IllegalStateException(response);
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : clients) {
+        client.get();
+      }
+      return share * connections / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** Reads one response whose body is chunked, up to its last chunk. */
+  private static String readChunkedResponse(InputStream in) throws IOException {
+    StringBuilder text = new StringBuilder();
+    int b;
+    while ((b = in.read()) != -1) {
+      text.append((char) b);
+      int n = text.length();
+      if (b == '\n' && n >= 7 && text.substring(n - 7).equals("\r\n0\r\n\r\n")) {
+        return text.toString();
+      }
+    }
+    throw new IOException("connection closed: " + text);
+  }
+}
