@@ -71,7 +71,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private final ServletInputStream in;
   private final RecordFramer framer;
   private final SerialExecutor worker;
-  private final byte[] buffer = new byte[8192];
+  private final byte[] buffer = new byte[32 * 1024];
 
   private final AtomicInteger readWip = new AtomicInteger();
   private final AtomicLong windowRecords = new AtomicLong();
@@ -86,6 +86,10 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private volatile boolean expired;
   private volatile ReportWriter reports;
   private volatile ScheduledFuture<?> timer;
+  // The last report timestamp and its text: records of one batch share a millisecond, and formatting
+  // an Instant is a measurable part of writing a report. Only touched by the report writer's drain.
+  private long lastMillis = -1;
+  private String lastTimestamp;
 
   ProduceStream(
       ProduceStreams context,
@@ -312,9 +316,17 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
         topic,
         stored.partition(),
         stored.offset(),
-        Instant.ofEpochMilli(stored.timestamp()).toString(),
+        timestamp(stored.timestamp()),
         prepared.key(),
         prepared.value());
+  }
+
+  private String timestamp(long millis) {
+    if (millis != lastMillis) {
+      lastTimestamp = Instant.ofEpochMilli(millis).toString();
+      lastMillis = millis;
+    }
+    return lastTimestamp;
   }
 
   // ---- endings ----

@@ -59,6 +59,11 @@ public final class TributaryServer implements AutoCloseable {
     return new TributaryServer(server, connector);
   }
 
+  /** Connections the server holds open now. */
+  public int openConnections() {
+    return connector.getConnectedEndPoints().size();
+  }
+
   public int port() {
     return connector.getLocalPort();
   }
