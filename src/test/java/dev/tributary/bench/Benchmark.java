@@ -55,12 +55,14 @@ public final class Benchmark {
       String base = "/kafka/v3/clusters/" + broker.clusterId() + "/topics/";
       System.out.printf("Tributary benchmark: %d records per run, linger.ms=%d, acks=all, one JVM on %d cores%n%n",
           RECORDS, LINGER_MS, Runtime.getRuntime().availableProcessors());
+      for (String topic : new String[] {"bench-100", "bench-1024", "bench-single", "bench-many"}) {
+        broker.createTopic(topic, 4);
+      }
       System.out.printf("%-44s %12s %10s%n", "path", "records/s", "vs raw");
       for (int size : new int[] {100, 1024}) {
         byte[] value = new byte[size];
         new Random(size).nextBytes(value);
         String topic = "bench-" + size;
-        broker.createTopic(topic, 4);
         raw(broker, topic, value, RECORDS); // warm-up
         double raw = raw(broker, topic, value, RECORDS);
         System.out.printf("%-44s %12.0f %10s%n", "raw producer, " + size + " B values", raw, "1.00");
@@ -73,7 +75,6 @@ public final class Benchmark {
         }
       }
       String topic = "bench-single";
-      broker.createTopic(topic, 4);
       byte[] value = new byte[100];
       single(server.port(), base + topic + "/records", value, SINGLE_POSTS / 4, 8); // warm-up
       long[] latencies = new long[SINGLE_POSTS];
@@ -83,6 +84,12 @@ public final class Benchmark {
       double p99 = latencies[(int) (latencies.length * 0.99)] / 1e6;
       System.out.printf("%n%-44s %12.0f records/s, p50 %.1f ms, p99 %.1f ms (target p50 <= linger.ms + 2 = %d ms)%n",
           "single-record POSTs, 8 keep-alive connections", rate, p50, p99, LINGER_MS + 2);
+      String slow = "bench-many";
+      int streams = Integer.getInteger("streams", 1000);
+      long[] many = ManyStreams.run(server.port(), base + slow + "/records", streams, 20, 5);
+      System.out.printf("%-44s %12d reports, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 100 ms)%n",
+          streams + " streams x 1 record/s + 1 stalled client", many.length,
+          many[many.length / 2] / 1e6, many[(int) (many.length * 0.99)] / 1e6, many[many.length - 1] / 1e6);
     }
     System.exit(0); // the broker leaves non-daemon threads that exec:java would wait for
   }

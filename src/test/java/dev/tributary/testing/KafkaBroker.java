@@ -66,13 +66,26 @@ public final class KafkaBroker implements AutoCloseable {
     return clusterId;
   }
 
-  /** Creates {@code topic} with {@code partitions} partitions and the given topic configs. */
+  /**
+   * Creates {@code topic} with {@code partitions} partitions and the given topic configs, and waits
+   * until every partition has a leader: a producer writing in a partition's first moments can get
+   * NOT_LEADER_OR_FOLLOWER and then loop on OUT_OF_ORDER_SEQUENCE until its delivery timeout.
+   */
   public void createTopic(String topic, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
       admin
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
           .get();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("No leaders for " + topic);
+        }
+        Thread.sleep(20);
+      }
+      Thread.sleep(100); // the leader's replica manager takes over just after the metadata says so
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("Could not create topic " + topic, e);
     }
