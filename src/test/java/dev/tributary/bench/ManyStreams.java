@@ -46,16 +46,20 @@ final class ManyStreams {
 
     List<Long> latencies = new ArrayList<>();
     try (Selector selector = Selector.open(); Socket stalled = new Socket("127.0.0.1", port)) {
-      long start = System.nanoTime();
       List<Stream> all = new ArrayList<>();
       for (int i = 0; i < streams; i++) {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         channel.socket().setTcpNoDelay(true);
         writeFully(channel, ByteBuffer.wrap(head));
         channel.configureBlocking(false);
-        Stream stream = new Stream(channel, start + 1_000_000_000L + i * 1_000_000_000L / streams);
+        Stream stream = new Stream(channel, 0);
         channel.register(selector, SelectionKey.OP_READ, stream);
         all.add(stream);
+      }
+      // The schedule starts once every stream is open: stream i sends at i/streams of each second.
+      long start = System.nanoTime();
+      for (int i = 0; i < streams; i++) {
+        all.get(i).nextSend = start + 1_000_000_000L + i * 1_000_000_000L / streams;
       }
       Thread flood = new Thread(() -> flood(stalled, path, record), "stalled-client");
       flood.setDaemon(true);
@@ -69,7 +73,8 @@ final class ManyStreams {
           if (now >= stream.nextSend) {
             stream.sentAt.add(System.nanoTime());
             writeFully(stream.channel, chunk.duplicate());
-            stream.nextSend += 1_000_000_000L;
+            // One record a second; a stream that fell behind skips, rather than sending a burst.
+            stream.nextSend = Math.max(stream.nextSend + 1_000_000_000L, now + 500_000_000L);
           }
         }
         selector.select(1);

@@ -25,21 +25,28 @@ class JettyDistributionIT {
   @BeforeAll
   static void start() throws Exception {
     env = Environment.get();
+    jetty = startJetty("jetty", env, List.of());
+  }
+
+  /**
+   * The Jetty distribution serving the built WAR through this repository's jetty-base, on a free port,
+   * configured for the shared broker by environment variable, with {@code jvmOptions} (e.g. -Xmx).
+   */
+  static ServerProcess startJetty(String name, Environment env, List<String> jvmOptions) throws Exception {
     int port = ServerProcess.freePort();
     Path home = ServerProcess.property("jetty.home");
-    jetty =
-        ServerProcess.start(
-            "jetty",
-            List.of(
-                javaCommand(),
-                "-jar",
-                home.resolve("start.jar").toString(),
-                "jetty.base=" + ServerProcess.property("jetty.base"),
-                "jetty.http.port=" + port,
-                "tributary.war=" + ServerProcess.property("tributary.war")),
-            home,
-            Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()),
-            port);
+    List<String> command = new java.util.ArrayList<>();
+    command.add(javaCommand());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            home.resolve("start.jar").toString(),
+            "jetty.base=" + ServerProcess.property("jetty.base"),
+            "jetty.http.port=" + port,
+            "tributary.war=" + ServerProcess.property("tributary.war")));
+    return ServerProcess.start(
+        name, command, home, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()), port);
   }
 
   @AfterAll
