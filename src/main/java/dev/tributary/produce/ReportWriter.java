@@ -1,10 +1,11 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.errors.Errors;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,12 @@ final class ReportWriter implements WriteListener {
   private final AtomicInteger wip = new AtomicInteger();
   private boolean finished; // guarded by this
   private volatile boolean broken;
-  private byte[] unwritten; // only touched by the drain
+  private static final int BATCH_BYTES = 64 * 1024;
+
+  // Only touched by the drain: the reports serialized but not yet written, and where they are built.
+  private final ByteArrayOutputStream batch = new ByteArrayOutputStream(8192);
+  private final JsonGenerator generator;
+  private byte[] unwritten;
   private boolean flushed; // only touched by the drain
   private boolean done; // only touched by the drain
 
@@ -55,6 +61,12 @@ final class ReportWriter implements WriteListener {
     this.executor = executor;
     this.mapper = mapper;
     this.listener = listener;
+    try {
+      this.generator = mapper.createGenerator(batch);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a generator over memory cannot fail to open
+    }
+    generator.setRootValueSeparator(null); // reports are separated by CRLF, written here
   }
 
   /** Queues the next report; once {@code ready} completes, {@code report} builds it on a writer thread. */
@@ -108,7 +120,10 @@ final class ReportWriter implements WriteListener {
     } while (missed != 0);
   }
 
-  /** Writes ready reports while the output can take them; stops, to be called again, when it cannot. */
+  /**
+   * Writes ready reports while the output can take them; stops, to be called again, when it cannot.
+   * The reports ready at once go out in one write (up to 64 KB), not one write each.
+   */
   private void writeReady() throws IOException {
     if (broken) {
       dropReady();
@@ -127,8 +142,12 @@ final class ReportWriter implements WriteListener {
       if (head == null) {
         break;
       }
-      unwritten = serialize(head.report());
-      listener.reportDone(head);
+      batch.reset();
+      do {
+        append(head.report());
+        listener.reportDone(head);
+      } while (batch.size() < BATCH_BYTES && (head = pollReady()) != null);
+      unwritten = batch.toByteArray();
     }
     if (!flushed) {
       if (!out.isReady()) {
@@ -171,21 +190,16 @@ final class ReportWriter implements WriteListener {
     }
   }
 
-  /** The report's bytes and CRLF; a report that cannot be built is still answered, with a 500. */
-  private byte[] serialize(Supplier<Object> report) {
-    byte[] json;
+  /** Appends the report and CRLF to the batch; a report that cannot be built is answered with a 500. */
+  private void append(Supplier<Object> report) throws IOException {
+    Object body;
     try {
-      json = mapper.writeValueAsBytes(report.get());
-    } catch (JsonProcessingException | RuntimeException e) {
-      try {
-        json = mapper.writeValueAsBytes(Errors.toFailure(e).body());
-      } catch (JsonProcessingException impossible) {
-        throw new IllegalStateException(impossible);
-      }
+      body = report.get();
+    } catch (RuntimeException e) {
+      body = Errors.toFailure(e).body();
     }
-    byte[] line = new byte[json.length + 2];
-    System.arraycopy(json, 0, line, 0, json.length);
-    System.arraycopy(CRLF, 0, line, json.length, 2);
-    return line;
+    mapper.writeValue(generator, body);
+    generator.flush();
+    batch.write(CRLF);
   }
 }

@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class Benchmark {
 
   private static final int LINGER_MS = 5;
-  private static final int RECORDS = Integer.getInteger("records", 100_000);
+  private static final int RECORDS = Integer.getInteger("records", 200_000);
   private static final int SINGLE_POSTS = Integer.getInteger("posts", 4_000);
   private static final int ROUNDS = Integer.getInteger("rounds", 3);
 

@@ -78,8 +78,7 @@ public final class KafkaBroker implements AutoCloseable {
           .all()
           .get();
       long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
-          .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+      while (!hasLeaders(admin, topic)) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("No leaders for " + topic);
         }
@@ -88,6 +87,19 @@ public final class KafkaBroker implements AutoCloseable {
       Thread.sleep(100); // the leader's replica manager takes over just after the metadata says so
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("Could not create topic " + topic, e);
+    }
+  }
+
+  /** Whether every partition of {@code topic} has a leader; false while the topic is still unknown. */
+  private static boolean hasLeaders(Admin admin, String topic) throws InterruptedException, ExecutionException {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
     }
   }
 
