@@ -20,7 +20,6 @@ import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -133,13 +132,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   @Override
   public void onError(Throwable error) {
     if (isTimeout(error)) {
-      // An idle client: end its body here, and still write every report it is owed.
-      ended = true;
-      if (started) {
-        finishReports();
-      } else {
-        complete();
-      }
+      endHere(); // an idle client: its body ends here, and it still gets every report it is owed
     } else {
       clientGone();
     }
@@ -355,18 +348,17 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   /** The stream reached its maximum age: later records get 408; after the grace period it ends. */
   private void expire() {
     expired = true;
-    timer =
-        context.scheduler().schedule(
-            () -> {
-              ended = true;
-              if (started) {
-                finishReports();
-              } else {
-                complete();
-              }
-            },
-            context.gracePeriod().toMillis(),
-            TimeUnit.MILLISECONDS);
+    timer = context.scheduler().schedule(this::endHere, context.gracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops reading; every report owed is still written, then the exchange completes. */
+  private void endHere() {
+    ended = true;
+    if (started) {
+      finishReports();
+    } else {
+      complete();
+    }
   }
 
   /** After every report queued so far: no more reports; the exchange completes once they are out. */
