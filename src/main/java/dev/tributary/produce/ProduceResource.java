@@ -9,14 +9,14 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.io.IOException;
 
 /**
  * {@code POST /kafka/v3/clusters/{cluster_id}/topics/{topic_name}/records}, and the same under {@code
  * /v3}: the Produce Records endpoint.
  *
  * <p>The request is suspended: the stream answers on the servlet's asynchronous exchange, and the
- * container thread returns at once. Failures thrown here go through the JAX-RS error mapper.
+ * container thread returns at once. Failures before the first record go through the JAX-RS error
+ * mapper.
  */
 @Path("{root: (kafka/)?v3}/clusters/{cluster_id}/topics/{topic_name}/records")
 public final class ProduceResource {
@@ -34,8 +34,7 @@ public final class ProduceResource {
       @PathParam("topic_name") String topicName,
       @Context HttpHeaders headers,
       @Context HttpServletRequest request,
-      @Suspended AsyncResponse response)
-      throws IOException {
+      @Suspended AsyncResponse response) {
     streams.open(clusterId, topicName, headers.getMediaType(), request.getAsyncContext(), response);
   }
 }

@@ -65,12 +65,24 @@ public final class ProduceStreams {
 
   /**
    * Checks the request, then streams it on {@code exchange}, which the JAX-RS runtime has suspended as
-   * {@code jaxrs}. Returns at once; the container drives the stream from here.
-   *
-   * @throws TributaryException for a bad charset (400), or an unknown cluster or topic (404)
-   * @throws org.apache.kafka.common.KafkaException if Kafka cannot be asked about the cluster or topic
+   * {@code jaxrs}. Returns at once: the checks may ask Kafka (a topic not in the metadata cache), so they
+   * run on the pool, never on the container's thread. A failed check resumes {@code jaxrs} with its
+   * exception, which the JAX-RS error mapper answers: a bad charset (400), an unknown cluster or topic
+   * (404), Kafka unreachable (50003).
    */
   public void open(
+      String clusterId, String topic, MediaType contentType, AsyncContext exchange, AsyncResponse jaxrs) {
+    pool.execute(
+        () -> {
+          try {
+            check(clusterId, topic, contentType, exchange, jaxrs);
+          } catch (IOException | RuntimeException e) {
+            jaxrs.resume(e);
+          }
+        });
+  }
+
+  private void check(
       String clusterId, String topic, MediaType contentType, AsyncContext exchange, AsyncResponse jaxrs)
       throws IOException {
     boolean latin1 = isLatin1(contentType);
