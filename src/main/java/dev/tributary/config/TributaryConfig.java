@@ -44,7 +44,8 @@ public final class TributaryConfig {
 
   public static final String STREAM_GRACE_PERIOD = "streaming.connection.max.duration.grace.period.ms";
   private static final String STREAM_GRACE_PERIOD_DOC =
-      "After the first 408, how long the stream stays open for pending reports before it is closed.";
+      "How long a stream past its maximum age stays open (answering 408) before it ends; its pending"
+          + " reports are written first.";
   private static final long STREAM_GRACE_PERIOD_DEFAULT = 500L;
 
   public static final String RECORD_SIZE_LIMIT = "api.v3.produce.request.size.limit.max.bytes";
