@@ -149,6 +149,9 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // Enforce topic retention within seconds, so a load test's disk use stays near its retention.bytes.
+    props.put("log.retention.check.interval.ms", "2000");
+    props.put("log.segment.delete.delay.ms", "1000");
     // Large enough for the reference's 20 MB record case; topics opt in with max.message.bytes.
     props.put("socket.request.max.bytes", String.valueOf(200 * 1024 * 1024));
     server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
