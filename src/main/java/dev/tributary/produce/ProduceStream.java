@@ -202,7 +202,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       return;
     }
     if (!ended && framer.openRecordBytes() > context.maxRecordBytes()) {
-      tooLarge(framer.openRecordBytes());
+      tooLarge();
     }
   }
 
@@ -251,7 +251,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       return;
     }
     if (bytes > context.maxRecordBytes()) {
-      tooLarge(bytes);
+      tooLarge();
       return;
     }
     windowRecords.incrementAndGet();
@@ -330,7 +330,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   }
 
   /** A record over the size limit: not read further (it could be endless), one final 413. */
-  private void tooLarge(long bytes) {
+  private void tooLarge() {
     endWith(
         TributaryException.of(
             ErrorCode.RECORD_TOO_LARGE,
