@@ -20,9 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -38,6 +35,8 @@ public final class TributaryApplication implements ServletContextListener {
   private static final Logger LOG = Logger.getLogger(TributaryApplication.class.getName());
   private static final String ATTRIBUTE = TributaryApplication.class.getName();
 
+  private final OwnedThreads streamThreads = new OwnedThreads("tributary-stream-");
+  private final OwnedThreads timerThreads = new OwnedThreads("tributary-timer-");
   private ExecutorService pool;
   private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
@@ -51,8 +50,8 @@ public final class TributaryApplication implements ServletContextListener {
     ObjectMapper mapper = Json.newMapper();
     // Each stream runs at most two tasks here at once (its worker and its report writer), so the pool
     // grows with the streams that are busy, not with those that are open.
-    pool = Executors.newCachedThreadPool(daemonThreads("tributary-stream-"));
-    scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("tributary-timer-"));
+    pool = Executors.newCachedThreadPool(streamThreads);
+    scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     sender = RecordSender.create(config.producerProperties());
     metadata = ClusterMetadata.create(config.adminProperties());
@@ -73,22 +72,24 @@ public final class TributaryApplication implements ServletContextListener {
   @Override
   public void contextDestroyed(ServletContextEvent event) {
     event.getServletContext().removeAttribute(ATTRIBUTE);
+    if (scheduler != null) {
+      scheduler.shutdownNow(); // no stream times out while the application goes down
+    }
     if (sender != null) {
-      sender.close(Duration.ofSeconds(30));
+      sender.close(Duration.ofSeconds(30)); // delivers what was sent; reports still go to the pool
     }
     if (metadata != null) {
       metadata.close();
     }
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
     if (pool != null) {
       pool.shutdown();
-      try {
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    }
+    try {
+      if (!timerThreads.join(Duration.ofSeconds(5)) | !streamThreads.join(Duration.ofSeconds(10))) {
+        LOG.warning("Some of Tributary's threads were still running after it was stopped");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -108,14 +109,5 @@ public final class TributaryApplication implements ServletContextListener {
       parameters.put(name, context.getInitParameter(name));
     }
     return parameters;
-  }
-
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
