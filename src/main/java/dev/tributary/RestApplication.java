@@ -2,7 +2,6 @@ package dev.tributary;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
-import dev.tributary.errors.ErrorResponseMapper;
 import jakarta.servlet.ServletContext;
 import jakarta.ws.rs.core.Context;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -24,7 +23,6 @@ public final class RestApplication extends ResourceConfig {
       }
     }
     register(new JacksonJsonProvider(mapper));
-    register(new ErrorResponseMapper());
     // Reports are flushed one by one as they become ready; Jersey must not hold them back to compute a
     // Content-Length.
     property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);

@@ -2,10 +2,13 @@ package dev.tributary;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.Json;
+import dev.tributary.auth.Authenticator;
 import dev.tributary.clusters.ClustersResource;
 import dev.tributary.config.TributaryConfig;
+import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
+import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.produce.ProduceResource;
 import dev.tributary.produce.ProduceStreams;
@@ -20,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -40,6 +44,7 @@ public final class TributaryApplication implements ServletContextListener {
   private ExecutorService pool;
   private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
+  private SenderPool senderPool;
   private ClusterMetadata metadata;
   private List<Object> components = List.of();
 
@@ -53,20 +58,48 @@ public final class TributaryApplication implements ServletContextListener {
     pool = Executors.newCachedThreadPool(streamThreads);
     scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
-    sender = RecordSender.create(config.producerProperties());
     metadata = ClusterMetadata.create(config.adminProperties());
+    Authenticator authenticator = authenticator(config);
     ProduceStreams streams =
         new ProduceStreams(
             config,
             mapper,
-            sender,
+            authenticator,
             metadata,
             new ProduceRateLimits(config.rateLimits()),
             pool,
             scheduler);
-    components = List.of(new ProduceResource(streams), new ClustersResource(metadata), mapper);
+    components =
+        List.of(
+            new ProduceResource(streams),
+            new ClustersResource(metadata, authenticator),
+            new ErrorResponseMapper(config.authentication().realm()),
+            mapper);
     context.setAttribute(ATTRIBUTE, this);
-    LOG.info(() -> "Tributary started, producing to " + config.bootstrapServers());
+    LOG.info(
+        () ->
+            "Tributary started, producing to " + config.bootstrapServers() + " with authentication "
+                + config.authentication().method());
+  }
+
+  /** One shared producer, or (pass-through) a bounded pool of producers, one per Kafka principal. */
+  private Authenticator authenticator(TributaryConfig config) {
+    TributaryConfig.Authentication authentication = config.authentication();
+    if (authentication.method() == TributaryConfig.AuthenticationMethod.NONE) {
+      sender = RecordSender.create(config.producerProperties());
+      return Authenticator.shared(sender);
+    }
+    senderPool =
+        SenderPool.create(
+            config.producerProperties(),
+            config.adminProperties(),
+            authentication.saslMechanism(),
+            authentication.poolMaxSize(),
+            authentication.poolIdleTimeout(),
+            pool);
+    long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
+    scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
+    return Authenticator.basic(senderPool);
   }
 
   @Override
@@ -77,6 +110,9 @@ public final class TributaryApplication implements ServletContextListener {
     }
     if (sender != null) {
       sender.close(Duration.ofSeconds(30)); // delivers what was sent; reports still go to the pool
+    }
+    if (senderPool != null) {
+      senderPool.close();
     }
     if (metadata != null) {
       metadata.close();

@@ -1,5 +1,8 @@
 package dev.tributary.clusters;
 
+import dev.tributary.auth.Authenticator;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import dev.tributary.api.ClusterData;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
@@ -22,20 +25,36 @@ import java.util.List;
 public final class ClustersResource {
 
   private final ClusterMetadata metadata;
+  private final Authenticator authenticator;
 
-  public ClustersResource(ClusterMetadata metadata) {
+  public ClustersResource(ClusterMetadata metadata, Authenticator authenticator) {
     this.metadata = metadata;
+    this.authenticator = authenticator;
+  }
+
+  /**
+   * With pass-through authentication, only a caller Kafka accepts may see the cluster; the check runs
+   * on this thread, and asks Kafka only for credentials not seen before.
+   */
+  private void authenticate(String authorization) {
+    authenticator.authenticate(authorization).close();
   }
 
   @GET
-  public ClusterData.ListOf list(@Context UriInfo uri) {
+  public ClusterData.ListOf list(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
+    authenticate(authorization);
     String self = uri.getAbsolutePath().toString().replaceAll("/+$", "");
     return ClusterData.ListOf.of(self, List.of(cluster(self, metadata.clusterId())));
   }
 
   @GET
   @Path("{cluster_id}")
-  public ClusterData get(@PathParam("cluster_id") String clusterId, @Context UriInfo uri) {
+  public ClusterData get(
+      @PathParam("cluster_id") String clusterId,
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @Context UriInfo uri) {
+    authenticate(authorization);
     if (!metadata.clusterId().equals(clusterId)) {
       throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
     }

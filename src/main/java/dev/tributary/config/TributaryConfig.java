@@ -90,6 +90,27 @@ public final class TributaryConfig {
       "Record bytes per second this proxy accepts across all clusters.";
   private static final long RATE_LIMIT_BYTES_GLOBAL_DEFAULT = 10L * 1024 * 1024;
 
+  public static final String AUTHENTICATION_METHOD = "authentication.method";
+  private static final String AUTHENTICATION_METHOD_DOC =
+      "NONE: every request produces with the proxy's one producer and its configured credentials."
+          + " BASIC: HTTP Basic credentials are passed through as the caller's own Kafka SASL"
+          + " credentials (PLAIN or SCRAM), so Kafka's ACLs decide; requests without them get 401.";
+
+  public static final String AUTHENTICATION_REALM = "authentication.realm";
+  private static final String AUTHENTICATION_REALM_DOC =
+      "The realm named in the WWW-Authenticate header of a 401.";
+
+  public static final String PRODUCER_POOL_MAX_SIZE = "authentication.producer.pool.max.size";
+  private static final String PRODUCER_POOL_MAX_SIZE_DOC =
+      "With BASIC: the most Kafka producers kept, one per principal; the least recently used idle one"
+          + " is closed to make room, and when all are busy a new principal gets 429.";
+  private static final long PRODUCER_POOL_MAX_SIZE_DEFAULT = 32;
+
+  public static final String PRODUCER_POOL_IDLE_TIMEOUT = "authentication.producer.pool.idle.timeout.ms";
+  private static final String PRODUCER_POOL_IDLE_TIMEOUT_DOC =
+      "With BASIC: a principal's producer unused by any request for this long is closed.";
+  private static final long PRODUCER_POOL_IDLE_TIMEOUT_DEFAULT = 300_000;
+
   /** Every documented key or prefix with its one-line description (the README lists the same). */
   public static final Map<String, String> DOCS =
       Map.ofEntries(
@@ -105,7 +126,11 @@ public final class TributaryConfig {
           Map.entry(RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC),
           Map.entry(RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC),
           Map.entry(RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DOC),
-          Map.entry(RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DOC));
+          Map.entry(RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DOC),
+          Map.entry(AUTHENTICATION_METHOD, AUTHENTICATION_METHOD_DOC),
+          Map.entry(AUTHENTICATION_REALM, AUTHENTICATION_REALM_DOC),
+          Map.entry(PRODUCER_POOL_MAX_SIZE, PRODUCER_POOL_MAX_SIZE_DOC),
+          Map.entry(PRODUCER_POOL_IDLE_TIMEOUT, PRODUCER_POOL_IDLE_TIMEOUT_DOC));
 
   /**
    * The per-record produce rate limits (spec section 6).
@@ -118,6 +143,29 @@ public final class TributaryConfig {
       long recordsGlobalPerSecond,
       long bytesPerSecond,
       long bytesGlobalPerSecond) {}
+
+  /** How callers are authenticated towards Kafka. */
+  public enum AuthenticationMethod {
+    /** One shared producer with the proxy's own configured credentials. */
+    NONE,
+    /** HTTP Basic credentials become the caller's Kafka SASL credentials. */
+    BASIC
+  }
+
+  /**
+   * Who produces: the proxy itself, or each caller as its own Kafka principal.
+   *
+   * @param saslMechanism with {@code BASIC}, the producer's {@code sasl.mechanism}: PLAIN or SCRAM-SHA-*
+   */
+  public record Authentication(
+      AuthenticationMethod method,
+      String realm,
+      int poolMaxSize,
+      Duration poolIdleTimeout,
+      String saslMechanism) {}
+
+  /** The SASL mechanisms whose login module takes a user name and a password. */
+  private static final List<String> PASSWORD_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
   /**
    * Producer settings this proxy applies before the user's: acknowledged by every in-sync replica and
@@ -135,6 +183,7 @@ public final class TributaryConfig {
   private final long maxRecordBytes;
   private final long windowRecords;
   private final long windowBytes;
+  private final Authentication authentication;
 
   private TributaryConfig(List<ConfigSource> sources) {
     this.bootstrapServers =
@@ -178,6 +227,42 @@ public final class TributaryConfig {
             positiveLong(sources, RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DEFAULT),
             positiveLong(sources, RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DEFAULT),
             positiveLong(sources, RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DEFAULT));
+    this.authentication = authentication(sources, producerProps);
+  }
+
+  private static Authentication authentication(List<ConfigSource> sources, Map<String, Object> producer) {
+    String raw = first(sources, AUTHENTICATION_METHOD).map(String::trim).orElse("NONE");
+    AuthenticationMethod method;
+    try {
+      method = AuthenticationMethod.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(AUTHENTICATION_METHOD, "must be NONE or BASIC, was \"" + raw + "\"");
+    }
+    long maxSize = positiveLong(sources, PRODUCER_POOL_MAX_SIZE, PRODUCER_POOL_MAX_SIZE_DEFAULT);
+    if (maxSize > 10_000) {
+      throw new ConfigException(PRODUCER_POOL_MAX_SIZE, "must be at most 10000, was " + maxSize);
+    }
+    Duration idle =
+        Duration.ofMillis(positiveLong(sources, PRODUCER_POOL_IDLE_TIMEOUT, PRODUCER_POOL_IDLE_TIMEOUT_DEFAULT));
+    String realm = first(sources, AUTHENTICATION_REALM).map(String::trim).orElse("Tributary");
+    if (realm.isEmpty() || realm.contains("\"") || realm.contains("\\") || realm.chars().anyMatch(c -> c < 0x20)) {
+      throw new ConfigException(AUTHENTICATION_REALM, "must be non-empty text without quotes or backslashes");
+    }
+    String mechanism = String.valueOf(producer.getOrDefault("sasl.mechanism", "GSSAPI")).trim();
+    if (method == AuthenticationMethod.BASIC) {
+      String protocol = String.valueOf(producer.getOrDefault("security.protocol", "PLAINTEXT")).trim();
+      if (!protocol.equalsIgnoreCase("SASL_PLAINTEXT") && !protocol.equalsIgnoreCase("SASL_SSL")) {
+        throw new ConfigException(
+            CLIENT_PREFIX + "security.protocol",
+            "must be SASL_SSL or SASL_PLAINTEXT with " + AUTHENTICATION_METHOD + "=BASIC, was " + protocol);
+      }
+      if (!PASSWORD_MECHANISMS.contains(mechanism)) {
+        throw new ConfigException(
+            CLIENT_PREFIX + "sasl.mechanism",
+            "must be one of " + PASSWORD_MECHANISMS + " with " + AUTHENTICATION_METHOD + "=BASIC, was " + mechanism);
+      }
+    }
+    return new Authentication(method, realm, (int) maxSize, idle, mechanism);
   }
 
   /** Reads the configuration from {@code sources}, the first one winning for each key. */
@@ -235,6 +320,10 @@ public final class TributaryConfig {
 
   public RateLimits rateLimits() {
     return rateLimits;
+  }
+
+  public Authentication authentication() {
+    return authentication;
   }
 
   private static Optional<String> first(List<ConfigSource> sources, String key) {

@@ -13,6 +13,8 @@ public enum ErrorCode {
       400, 400, "Unsupported charset in Content-Type header. Supports \"UTF-8\" and \"ISO-8859-1\"."),
   /** A syntax error that makes the rest of the body unreadable; the stream ends after it. */
   MALFORMED_STREAM(400, 400, "Bad Request: Error processing message: %s"),
+  AUTHENTICATION_REQUIRED(
+      401, 401, "Authentication required: send your Kafka user name and password with HTTP Basic authentication."),
   KAFKA_AUTHENTICATION(401, 40101, "Authentication failed"),
   KAFKA_AUTHORIZATION(403, 40301, "%s"),
   NOT_FOUND(404, 404, "HTTP 404 Not Found"),

@@ -12,6 +12,13 @@ import jakarta.ws.rs.ext.ExceptionMapper;
  */
 public final class ErrorResponseMapper implements ExceptionMapper<Throwable> {
 
+  private final String challenge;
+
+  /** @param realm named in the {@code WWW-Authenticate} challenge that every 401 carries (RFC 9110) */
+  public ErrorResponseMapper(String realm) {
+    this.challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
+  }
+
   @Override
   public Response toResponse(Throwable error) {
     Errors.Failure failure = Errors.toFailure(error);
@@ -19,6 +26,9 @@ public final class ErrorResponseMapper implements ExceptionMapper<Throwable> {
         Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON_TYPE).entity(failure.body());
     if (error instanceof WebApplicationException e && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
       response.header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW));
+    }
+    if (failure.httpStatus() == 401) {
+      response.header(HttpHeaders.WWW_AUTHENTICATE, challenge);
     }
     return response.build();
   }

@@ -35,6 +35,12 @@ public final class ProduceResource {
       @Context HttpHeaders headers,
       @Context HttpServletRequest request,
       @Suspended AsyncResponse response) {
-    streams.open(clusterId, topicName, headers.getMediaType(), request.getAsyncContext(), response);
+    streams.open(
+        clusterId,
+        topicName,
+        headers.getMediaType(),
+        headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+        request.getAsyncContext(),
+        response);
   }
 }

@@ -10,6 +10,7 @@ import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.Delivery;
 import dev.tributary.kafka.RecordSender;
+import dev.tributary.kafka.SenderLease;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -62,6 +63,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   private final ProduceStreams context;
+  /** Whose producer this stream's records go to; given back when the exchange completes. */
+  private final SenderLease lease;
   private final String clusterId;
   private final String topic;
   private final boolean latin1;
@@ -92,6 +95,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   ProduceStream(
       ProduceStreams context,
+      SenderLease lease,
       String clusterId,
       String topic,
       boolean latin1,
@@ -99,6 +103,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       AsyncResponse jaxrs)
       throws IOException {
     this.context = context;
+    this.lease = lease;
     this.clusterId = clusterId;
     this.topic = topic;
     this.latin1 = latin1;
@@ -232,6 +237,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     if (!started) {
       // Nothing but whitespace: the request fails as a whole, answered by the JAX-RS error mapper.
       cancelTimer();
+      lease.close();
       jaxrs.resume(TributaryException.of(ErrorCode.EMPTY_BODY));
       return;
     }
@@ -285,7 +291,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       reject(e, bytes);
       return;
     }
-    CompletableFuture<Delivery> delivery = context.sender().send(prepared.record());
+    CompletableFuture<Delivery> delivery = lease.sender().send(prepared.record());
     reports.add(new ReportWriter.Pending(delivery, () -> report(delivery, prepared), bytes));
   }
 
@@ -396,6 +402,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private void complete() {
     if (completed.compareAndSet(false, true)) {
       cancelTimer();
+      lease.close(); // the producer delivers what it was given even if it is closed after this
       try {
         exchange.complete();
       } catch (IllegalStateException alreadyCompleted) {

@@ -5,7 +5,8 @@ import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
-import dev.tributary.kafka.RecordSender;
+import dev.tributary.auth.Authenticator;
+import dev.tributary.kafka.SenderLease;
 import dev.tributary.limits.ProduceRateLimits;
 import jakarta.servlet.AsyncContext;
 import jakarta.ws.rs.container.AsyncResponse;
@@ -25,7 +26,7 @@ public final class ProduceStreams {
 
   private final ObjectMapper mapper;
   private final RecordBuilder builder;
-  private final RecordSender sender;
+  private final Authenticator authenticator;
   private final ClusterMetadata metadata;
   private final ProduceRateLimits rateLimits;
   private final Executor pool;
@@ -44,14 +45,14 @@ public final class ProduceStreams {
   public ProduceStreams(
       TributaryConfig config,
       ObjectMapper mapper,
-      RecordSender sender,
+      Authenticator authenticator,
       ClusterMetadata metadata,
       ProduceRateLimits rateLimits,
       Executor pool,
       ScheduledExecutorService scheduler) {
     this.mapper = mapper;
     this.builder = new RecordBuilder(mapper);
-    this.sender = sender;
+    this.authenticator = authenticator;
     this.metadata = metadata;
     this.rateLimits = rateLimits;
     this.pool = pool;
@@ -67,32 +68,42 @@ public final class ProduceStreams {
    * Checks the request, then streams it on {@code exchange}, which the JAX-RS runtime has suspended as
    * {@code jaxrs}. Returns at once: the checks may ask Kafka (a topic not in the metadata cache), so they
    * run on the pool, never on the container's thread. A failed check resumes {@code jaxrs} with its
-   * exception, which the JAX-RS error mapper answers: a bad charset (400), an unknown cluster or topic
-   * (404), Kafka unreachable (50003).
+   * exception, which the JAX-RS error mapper answers: missing or rejected credentials (401), a bad
+   * charset (400), an unknown cluster or topic (404), Kafka unreachable (50003).
+   *
+   * @param authorization the request's {@code Authorization} header, or null
    */
   public void open(
-      String clusterId, String topic, MediaType contentType, AsyncContext exchange, AsyncResponse jaxrs) {
+      String clusterId,
+      String topic,
+      MediaType contentType,
+      String authorization,
+      AsyncContext exchange,
+      AsyncResponse jaxrs) {
     pool.execute(
         () -> {
+          SenderLease lease = null;
           try {
-            check(clusterId, topic, contentType, exchange, jaxrs);
+            lease = authenticator.authenticate(authorization);
+            check(clusterId, topic, contentType);
+            new ProduceStream(this, lease, clusterId, topic, isLatin1(contentType), exchange, jaxrs).begin();
           } catch (IOException | RuntimeException e) {
+            if (lease != null) {
+              lease.close();
+            }
             jaxrs.resume(e);
           }
         });
   }
 
-  private void check(
-      String clusterId, String topic, MediaType contentType, AsyncContext exchange, AsyncResponse jaxrs)
-      throws IOException {
-    boolean latin1 = isLatin1(contentType);
+  private void check(String clusterId, String topic, MediaType contentType) {
+    isLatin1(contentType);
     if (!metadata.clusterId().equals(clusterId)) {
       throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
     }
     if (metadata.partitions(topic).isEmpty()) {
       throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }
-    new ProduceStream(this, clusterId, topic, latin1, exchange, jaxrs).begin();
   }
 
   /** Whether the body is ISO-8859-1; UTF-8 (the default) is the other charset accepted. */
@@ -134,10 +145,6 @@ public final class ProduceStreams {
 
   RecordBuilder builder() {
     return builder;
-  }
-
-  RecordSender sender() {
-    return sender;
   }
 
   ClusterMetadata metadata() {

@@ -143,4 +143,53 @@ class TributaryConfigTest {
                 () -> load(Map.of("bootstrap.servers", "b:9092", "api.v3.produce.rate.limit.enabled", "yes"), Map.of(), Map.of()))
             .getMessage());
   }
+
+  @Test
+  void authenticationIsNoneByDefaultAndBasicNeedsAPasswordSaslMechanism() {
+    assertEquals(
+        new TributaryConfig.Authentication(
+            TributaryConfig.AuthenticationMethod.NONE, "Tributary", 32, java.time.Duration.ofMinutes(5), "GSSAPI"),
+        load(Map.of("bootstrap.servers", "b:9092"), Map.of(), Map.of()).authentication());
+    Map<String, String> basic =
+        Map.of(
+            "bootstrap.servers", "b:9092",
+            "authentication.method", "basic",
+            "client.security.protocol", "SASL_SSL",
+            "client.sasl.mechanism", "SCRAM-SHA-512",
+            "authentication.producer.pool.max.size", "7",
+            "authentication.producer.pool.idle.timeout.ms", "1000",
+            "authentication.realm", "Kafka");
+    assertEquals(
+        new TributaryConfig.Authentication(
+            TributaryConfig.AuthenticationMethod.BASIC, "Kafka", 7, java.time.Duration.ofSeconds(1), "SCRAM-SHA-512"),
+        load(basic, Map.of(), Map.of()).authentication());
+    assertEquals(
+        "Invalid configuration authentication.method: must be NONE or BASIC, was \"LDAP\"",
+        assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("bootstrap.servers", "b:9092", "authentication.method", "LDAP"), Map.of(), Map.of()))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration client.security.protocol: must be SASL_SSL or SASL_PLAINTEXT with"
+            + " authentication.method=BASIC, was PLAINTEXT",
+        assertThrows(
+                ConfigException.class,
+                () -> load(Map.of("bootstrap.servers", "b:9092", "authentication.method", "BASIC"), Map.of(), Map.of()))
+            .getMessage());
+    assertEquals(
+        "Invalid configuration client.sasl.mechanism: must be one of [PLAIN, SCRAM-SHA-256, SCRAM-SHA-512] with"
+            + " authentication.method=BASIC, was OAUTHBEARER",
+        assertThrows(
+                ConfigException.class,
+                () ->
+                    load(
+                        Map.of(
+                            "bootstrap.servers", "b:9092",
+                            "authentication.method", "BASIC",
+                            "producer.security.protocol", "SASL_PLAINTEXT",
+                            "producer.sasl.mechanism", "OAUTHBEARER"),
+                        Map.of(),
+                        Map.of()))
+            .getMessage());
+  }
 }

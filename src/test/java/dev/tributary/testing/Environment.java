@@ -93,6 +93,11 @@ public final class Environment {
    * short while longer, so an extra record is seen too), ordered by partition then offset.
    */
   public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int count) {
+    return consume(broker, topic, count);
+  }
+
+  /** As {@link #consume(String, int)}, from {@code broker}. */
+  public static List<ConsumerRecord<byte[], byte[]>> consume(KafkaBroker broker, String topic, int count) {
     Map<String, Object> props =
         Map.of(
             "bootstrap.servers", broker.bootstrapServers(),

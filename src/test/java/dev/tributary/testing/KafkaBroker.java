@@ -15,6 +15,19 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -31,24 +44,46 @@ public final class KafkaBroker implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final String clusterId;
+  /** Users of the SASL listener, with their PLAIN passwords; empty for a broker without one. */
+  private final Map<String, String> plainUsers;
+  private final int saslPort;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path dataDir, int brokerPort, int controllerPort, String clusterId) {
+  private KafkaBroker(
+      Path dataDir, int brokerPort, int controllerPort, String clusterId, Map<String, String> plainUsers, int saslPort) {
     this.dataDir = dataDir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
     this.clusterId = clusterId;
+    this.plainUsers = Map.copyOf(plainUsers);
+    this.saslPort = saslPort;
   }
 
   /** Formats a new data directory and starts a broker on it. */
   public static KafkaBroker start() {
+    return start(Map.of());
+  }
+
+  /**
+   * A broker that also has a {@code SASL_PLAINTEXT} listener ({@link #saslBootstrapServers}) taking
+   * PLAIN logins of {@code plainUsers} (name to password) and SCRAM-SHA-512 logins of the users {@link
+   * #addScramUser} adds, with Kafka's {@code StandardAuthorizer}: a user may do only what an ACL allows.
+   * The plain listener ({@link #bootstrapServers}) stays open to tests as a super user.
+   */
+  public static KafkaBroker startWithSasl(Map<String, String> plainUsers) {
+    return start(plainUsers);
+  }
+
+  private static KafkaBroker start(Map<String, String> plainUsers) {
     try {
       KafkaBroker broker =
           new KafkaBroker(
               Files.createTempDirectory("tributary-kafka-"),
               freePort(),
               freePort(),
-              Uuid.randomUuid().toString());
+              Uuid.randomUuid().toString(),
+              plainUsers,
+              plainUsers.isEmpty() ? -1 : freePort());
       broker.format();
       broker.startServer();
       return broker;
@@ -57,8 +92,94 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The listener without authentication; on a SASL broker its callers are super users. */
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /** The {@code SASL_PLAINTEXT} listener of a broker started with {@link #startWithSasl}. */
+  public String saslBootstrapServers() {
+    if (saslPort < 0) {
+      throw new IllegalStateException("This broker has no SASL listener");
+    }
+    return "127.0.0.1:" + saslPort;
+  }
+
+  /** Adds (or changes) a SCRAM-SHA-512 user, and waits until the broker accepts its login. */
+  public void addScramUser(String user, String password) {
+    try (Admin admin = admin()) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all()
+          .get();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Could not add SCRAM user " + user, e);
+    }
+    awaitLogin(
+        Map.of(
+            "security.protocol", "SASL_PLAINTEXT",
+            "sasl.mechanism", "SCRAM-SHA-512",
+            "sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user + "\" password=\"" + password + "\";"));
+  }
+
+  /** Lets {@code user} write (and so describe) {@code topics}; waits until the broker enforces it. */
+  public void allowWrite(String user, String... topics) {
+    allow(user, AclOperation.WRITE, topics);
+  }
+
+  /** Lets {@code user} do {@code operation} on {@code topics} ("*" for all); waits until it is in force. */
+  public void allow(String user, AclOperation operation, String... topics) {
+    allow(List.of(user), operation, topics);
+  }
+
+  /** Lets each of {@code users} do {@code operation} on {@code topics}; waits until it is in force. */
+  public void allow(List<String> users, AclOperation operation, String... topics) {
+    List<AclBinding> bindings = new java.util.ArrayList<>();
+    for (String user : users) {
+      for (String topic : topics) {
+        bindings.add(
+            new AclBinding(
+                new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL),
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
+      }
+    }
+    try (Admin admin = admin()) {
+      admin.createAcls(bindings).all().get();
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (!admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("ACLs not in force");
+        }
+        Thread.sleep(20);
+      }
+      Thread.sleep(200); // the authorizer applies the metadata log just after it is readable
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Could not create ACLs", e);
+    }
+  }
+
+  private void awaitLogin(Map<String, Object> security) {
+    Map<String, Object> props = new java.util.HashMap<>(security);
+    props.put("bootstrap.servers", saslBootstrapServers());
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      try (Admin admin = Admin.create(props)) {
+        admin.describeCluster().clusterId().get();
+        return;
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("The login does not work", e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   /** The id Kafka reports for this cluster (the one in produce URLs). */
@@ -107,6 +228,16 @@ public final class KafkaBroker implements AutoCloseable {
     createTopic(topic, partitions, Map.of());
   }
 
+  /** The next offset of {@code topic}'s partition 0. */
+  public long endOffset(String topic) {
+    TopicPartition partition = new TopicPartition(topic, 0);
+    try (Admin admin = admin()) {
+      return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Could not read the end of " + topic, e);
+    }
+  }
+
   public Admin admin() {
     return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
   }
@@ -139,6 +270,9 @@ public final class KafkaBroker implements AutoCloseable {
         "listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    if (saslPort > 0) {
+      addSaslListener(props);
+    }
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", dataDir.toString());
     props.put("num.partitions", "1");
@@ -157,6 +291,26 @@ public final class KafkaBroker implements AutoCloseable {
     server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     server.startup();
     awaitReady();
+  }
+
+  private void addSaslListener(Properties props) {
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+            + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put(
+        "advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("listener.name.sasl_plaintext.sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+    StringBuilder users = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+    plainUsers.forEach((user, password) -> users.append(" user_").append(user).append("=\"").append(password).append('"'));
+    props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", users.append(';').toString());
+    props.put(
+        "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    // The plain listener and the controller: the tests' own clients and the broker itself.
+    props.put("super.users", "User:ANONYMOUS");
   }
 
   private void awaitReady() {

@@ -43,15 +43,22 @@ public final class StreamingClient implements AutoCloseable {
    * so that servers which limit by client IP see a client of its own.
    */
   public static StreamingClient open(String localAddress, int port, String path) throws IOException {
+    return open(localAddress, port, path, Map.of());
+  }
+
+  /** Like {@link #open(String, int, String)}, with {@code extraHeaders} in the request. */
+  public static StreamingClient open(String localAddress, int port, String path, Map<String, String> extraHeaders)
+      throws IOException {
     Socket socket =
         new Socket(
             java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localAddress), 0);
     socket.setSoTimeout(30_000);
     StreamingClient client = new StreamingClient(socket);
-    client.out.write(
-        ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII));
+    StringBuilder head =
+        new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n");
+    extraHeaders.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    client.out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
     client.out.flush();
     return client;
   }

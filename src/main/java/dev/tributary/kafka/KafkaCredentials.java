@@ -1,0 +1,42 @@
+package dev.tributary.kafka;
+
+/**
+ * A caller's Kafka user name and password, for a SASL mechanism whose login module takes them (PLAIN,
+ * SCRAM-SHA-256, SCRAM-SHA-512). Never printed: {@link #toString} hides both.
+ */
+public record KafkaCredentials(String username, String password) {
+
+  public KafkaCredentials {
+    if (username.isEmpty() || hasControlCharacter(username) || hasControlCharacter(password)) {
+      throw new IllegalArgumentException("A Kafka user name must be non-empty and neither may hold control characters");
+    }
+  }
+
+  /** Whether {@code username} and {@code password} can be credentials here. */
+  public static boolean acceptable(String username, String password) {
+    return !username.isEmpty() && !hasControlCharacter(username) && !hasControlCharacter(password);
+  }
+
+  /** The {@code sasl.jaas.config} value that logs in as this user with {@code mechanism}. */
+  String jaasConfig(String mechanism) {
+    String module =
+        mechanism.equals("PLAIN")
+            ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+            : "org.apache.kafka.common.security.scram.ScramLoginModule";
+    return module + " required username=" + quoted(username) + " password=" + quoted(password) + ";";
+  }
+
+  /** A JAAS quoted string: Kafka's parser reads backslash escapes inside quotes. */
+  private static String quoted(String text) {
+    return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  private static boolean hasControlCharacter(String text) {
+    return text.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaCredentials[hidden]";
+  }
+}

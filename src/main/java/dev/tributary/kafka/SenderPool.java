@@ -1,0 +1,275 @@
+package dev.tributary.kafka;
+
+import dev.tributary.errors.ErrorCode;
+import dev.tributary.errors.TributaryException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One {@link RecordSender} per Kafka principal, so that each caller produces as itself and Kafka's ACLs
+ * decide what it may write. Bounded: at most {@code maxSize} producers exist at once.
+ *
+ * <ul>
+ *   <li>A principal's first request proves its credentials (see {@link CredentialCheck}) before a
+ *       producer is built; later requests with the same credentials share that producer, whatever
+ *       connection they arrive on.
+ *   <li>Producers are found by user name <em>and</em> password: a request with a user name whose
+ *       producer exists but another password is a new principal to prove, never a user of that producer.
+ *       Passwords are compared as salted SHA-256 digests, never kept as keys.
+ *   <li>When the pool is full, the least recently used producer that no request holds is closed to make
+ *       room (before the new one is built, so there are never more than {@code maxSize}); when every
+ *       producer is held, a new principal gets 429 rather than growing the pool.
+ *   <li>{@link #closeIdle} closes producers no request has held for the idle timeout.
+ * </ul>
+ *
+ * Each producer's {@code client.id} is a sequence number, so metrics and logs never name a principal.
+ * Thread-safe.
+ */
+public final class SenderPool implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(SenderPool.class.getName());
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Map<String, Object> producerProperties;
+  private final Map<String, Object> checkProperties;
+  private final String mechanism;
+  private final int maxSize;
+  private final long idleNanos;
+  private final Executor closer;
+  private final Function<Map<String, Object>, RecordSender> open;
+  private final BiConsumer<Map<String, Object>, Duration> check;
+  private final LongSupplier nanoTime;
+  private final byte[] salt = new byte[16];
+  private final String clientIdPrefix;
+  private final AtomicLong clientIds = new AtomicLong();
+  /** In access order: the first entry is the least recently used. Guarded by {@code this}. */
+  private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+  private boolean closed;
+
+  private static final class Entry {
+    final CompletableFuture<RecordSender> sender = new CompletableFuture<>();
+    int leases;
+    long lastReleased;
+  }
+
+  SenderPool(
+      Map<String, Object> producerProperties,
+      Map<String, Object> checkProperties,
+      String mechanism,
+      int maxSize,
+      Duration idleTimeout,
+      Executor closer,
+      Function<Map<String, Object>, RecordSender> open,
+      BiConsumer<Map<String, Object>, Duration> check,
+      LongSupplier nanoTime) {
+    this.producerProperties = Map.copyOf(producerProperties);
+    this.checkProperties = Map.copyOf(checkProperties);
+    this.mechanism = mechanism;
+    this.maxSize = maxSize;
+    this.idleNanos = idleTimeout.toNanos();
+    this.closer = closer;
+    this.open = open;
+    this.check = check;
+    this.nanoTime = nanoTime;
+    new SecureRandom().nextBytes(salt);
+    Object clientId = producerProperties.get("client.id");
+    this.clientIdPrefix = (clientId == null || clientId.toString().isBlank() ? "tributary" : clientId) + "-";
+  }
+
+  /**
+   * A pool of real Kafka producers.
+   *
+   * @param producerProperties every producer's settings; each gets the caller's {@code
+   *     sasl.jaas.config} and its own {@code client.id}
+   * @param adminProperties the Admin client settings credentials are proven with; the producer's
+   *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
+   * @param closer closes evicted producers, which may take a moment, off the caller's thread
+   */
+  public static SenderPool create(
+      Map<String, Object> producerProperties,
+      Map<String, Object> adminProperties,
+      String mechanism,
+      int maxSize,
+      Duration idleTimeout,
+      Executor closer) {
+    Map<String, Object> checkProperties = new HashMap<>(adminProperties);
+    producerProperties.forEach(
+        (key, value) -> {
+          if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+            checkProperties.put(key, value);
+          }
+        });
+    return new SenderPool(
+        producerProperties,
+        checkProperties,
+        mechanism,
+        maxSize,
+        idleTimeout,
+        closer,
+        RecordSender::create,
+        CredentialCheck::verify,
+        System::nanoTime);
+  }
+
+  /**
+   * The producer for {@code credentials}, proving them first if no producer has them yet. May wait for
+   * Kafka (at most {@link ClusterMetadata#REQUEST_TIMEOUT}): call it off the container's threads.
+   *
+   * @throws org.apache.kafka.common.errors.AuthenticationException when Kafka rejects the credentials
+   * @throws TributaryException 429 when the pool is full and every producer in it is in use
+   */
+  public SenderLease acquire(KafkaCredentials credentials) {
+    String key = key(credentials);
+    Entry entry;
+    Entry evicted = null;
+    boolean mine = false;
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("The producer pool is closed");
+      }
+      entry = entries.get(key);
+      if (entry == null) {
+        if (entries.size() >= maxSize) {
+          evicted = leastRecentlyUsedIdle();
+          if (evicted == null) {
+            throw TributaryException.of(
+                ErrorCode.RATE_LIMITED,
+                "all " + maxSize + " Kafka producers are in use by other principals; retry later");
+          }
+        }
+        entry = new Entry();
+        entries.put(key, entry);
+        mine = true;
+      }
+      entry.leases++;
+    }
+    if (evicted != null) {
+      closeNow(evicted); // before building another, so there are never more than maxSize producers
+    }
+    if (mine) {
+      build(key, entry, credentials);
+    }
+    try {
+      RecordSender sender = entry.sender.join();
+      Entry held = entry;
+      return new SenderLease(sender, () -> release(held));
+    } catch (CompletionException e) {
+      release(entry);
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private void build(String key, Entry entry, KafkaCredentials credentials) {
+    String jaas = credentials.jaasConfig(mechanism);
+    try {
+      Map<String, Object> login = new HashMap<>(checkProperties);
+      login.put("sasl.jaas.config", jaas);
+      check.accept(login, ClusterMetadata.REQUEST_TIMEOUT);
+      Map<String, Object> properties = new HashMap<>(producerProperties);
+      properties.put("sasl.jaas.config", jaas);
+      properties.put("client.id", clientIdPrefix + clientIds.incrementAndGet());
+      entry.sender.complete(open.apply(properties));
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        entries.remove(key, entry);
+      }
+      entry.sender.completeExceptionally(e);
+    }
+  }
+
+  private synchronized void release(Entry entry) {
+    entry.leases--;
+    entry.lastReleased = nanoTime.getAsLong();
+  }
+
+  /** Removes and returns the least recently used producer no request holds; null if every one is held. */
+  private Entry leastRecentlyUsedIdle() {
+    for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+      Entry entry = it.next();
+      if (entry.leases == 0 && entry.sender.isDone()) {
+        it.remove();
+        return entry;
+      }
+    }
+    return null;
+  }
+
+  /** Closes the producers that no request has held for the idle timeout. */
+  public void closeIdle() {
+    long now = nanoTime.getAsLong();
+    synchronized (this) {
+      for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+        Entry entry = it.next();
+        if (entry.leases == 0 && entry.sender.isDone() && now - entry.lastReleased >= idleNanos) {
+          it.remove();
+          closeLater(entry);
+        }
+      }
+    }
+  }
+
+  /** How many producers the pool holds (or is proving credentials for). */
+  public synchronized int size() {
+    return entries.size();
+  }
+
+  private void closeLater(Entry entry) {
+    closer.execute(() -> closeNow(entry));
+  }
+
+  private static void closeNow(Entry entry) {
+    RecordSender sender = entry.sender.getNow(null);
+    if (sender != null) {
+      try {
+        sender.close(CLOSE_TIMEOUT);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Closing a pooled Kafka producer failed", e);
+      }
+    }
+  }
+
+  /** Closes every producer, delivering what each has buffered. */
+  @Override
+  public void close() {
+    List<Entry> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(entries.values());
+      entries.clear();
+    }
+    // A login in progress ends within the check's timeout, with a producer or without.
+    all.forEach(entry -> entry.sender.handle((sender, failure) -> sender).join());
+    all.forEach(SenderPool::closeNow);
+  }
+
+  /** The user name and a salted digest of the password: equal only for equal credentials. */
+  private String key(KafkaCredentials credentials) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(salt);
+      digest.update(credentials.password().getBytes(StandardCharsets.UTF_8));
+      return credentials.username() + '\u0000' + Base64.getEncoder().encodeToString(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java runtime has SHA-256", e);
+    }
+  }
+}
