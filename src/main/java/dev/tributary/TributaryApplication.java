@@ -2,14 +2,18 @@ package dev.tributary;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.Json;
+import dev.tributary.api.OpenApiResource;
 import dev.tributary.auth.Authenticator;
 import dev.tributary.clusters.ClustersResource;
 import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorResponseMapper;
+import dev.tributary.health.HealthResource;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
+import dev.tributary.metrics.MetricsResource;
+import dev.tributary.metrics.ProxyMetrics;
 import dev.tributary.produce.ProduceResource;
 import dev.tributary.produce.ProduceStreams;
 import jakarta.servlet.ServletContext;
@@ -59,7 +63,8 @@ public final class TributaryApplication implements ServletContextListener {
     scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     metadata = ClusterMetadata.create(config.adminProperties());
-    Authenticator authenticator = authenticator(config);
+    ProxyMetrics metrics = new ProxyMetrics(config.metricsTopicsMax(), scheduler);
+    Authenticator authenticator = authenticator(config, metrics);
     ProduceStreams streams =
         new ProduceStreams(
             config,
@@ -67,12 +72,16 @@ public final class TributaryApplication implements ServletContextListener {
             authenticator,
             metadata,
             new ProduceRateLimits(config.rateLimits()),
+            metrics,
             pool,
             scheduler);
     components =
         List.of(
             new ProduceResource(streams),
             new ClustersResource(metadata, authenticator),
+            new HealthResource(metadata),
+            new MetricsResource(metrics),
+            new OpenApiResource(),
             new ErrorResponseMapper(config.authentication().realm()),
             mapper);
     context.setAttribute(ATTRIBUTE, this);
@@ -83,10 +92,10 @@ public final class TributaryApplication implements ServletContextListener {
   }
 
   /** One shared producer, or (pass-through) a bounded pool of producers, one per Kafka principal. */
-  private Authenticator authenticator(TributaryConfig config) {
+  private Authenticator authenticator(TributaryConfig config, ProxyMetrics metrics) {
     TributaryConfig.Authentication authentication = config.authentication();
     if (authentication.method() == TributaryConfig.AuthenticationMethod.NONE) {
-      sender = RecordSender.create(config.producerProperties());
+      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer);
       return Authenticator.shared(sender);
     }
     senderPool =
@@ -96,7 +105,8 @@ public final class TributaryApplication implements ServletContextListener {
             authentication.saslMechanism(),
             authentication.poolMaxSize(),
             authentication.poolIdleTimeout(),
-            pool);
+            pool,
+            metrics::bindProducer);
     long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
     scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     return Authenticator.basic(senderPool);

@@ -111,6 +111,12 @@ public final class TributaryConfig {
       "With BASIC: a principal's producer unused by any request for this long is closed.";
   private static final long PRODUCER_POOL_IDLE_TIMEOUT_DEFAULT = 300_000;
 
+  public static final String METRICS_TOPICS_MAX = "metrics.topics.max";
+  private static final String METRICS_TOPICS_MAX_DOC =
+      "Topics that get a label of their own in /metrics; records for later ones are counted under"
+          + " topic=\"_other\", so many topics cannot explode the metrics.";
+  private static final long METRICS_TOPICS_MAX_DEFAULT = 100;
+
   /** Every documented key or prefix with its one-line description (the README lists the same). */
   public static final Map<String, String> DOCS =
       Map.ofEntries(
@@ -130,7 +136,8 @@ public final class TributaryConfig {
           Map.entry(AUTHENTICATION_METHOD, AUTHENTICATION_METHOD_DOC),
           Map.entry(AUTHENTICATION_REALM, AUTHENTICATION_REALM_DOC),
           Map.entry(PRODUCER_POOL_MAX_SIZE, PRODUCER_POOL_MAX_SIZE_DOC),
-          Map.entry(PRODUCER_POOL_IDLE_TIMEOUT, PRODUCER_POOL_IDLE_TIMEOUT_DOC));
+          Map.entry(PRODUCER_POOL_IDLE_TIMEOUT, PRODUCER_POOL_IDLE_TIMEOUT_DOC),
+          Map.entry(METRICS_TOPICS_MAX, METRICS_TOPICS_MAX_DOC));
 
   /**
    * The per-record produce rate limits (spec section 6).
@@ -184,6 +191,7 @@ public final class TributaryConfig {
   private final long windowRecords;
   private final long windowBytes;
   private final Authentication authentication;
+  private final int metricsTopicsMax;
 
   private TributaryConfig(List<ConfigSource> sources) {
     this.bootstrapServers =
@@ -228,6 +236,11 @@ public final class TributaryConfig {
             positiveLong(sources, RATE_LIMIT_BYTES, RATE_LIMIT_BYTES_DEFAULT),
             positiveLong(sources, RATE_LIMIT_BYTES_GLOBAL, RATE_LIMIT_BYTES_GLOBAL_DEFAULT));
     this.authentication = authentication(sources, producerProps);
+    long topicsMax = nonNegativeLong(sources, METRICS_TOPICS_MAX, METRICS_TOPICS_MAX_DEFAULT);
+    if (topicsMax > 10_000) {
+      throw new ConfigException(METRICS_TOPICS_MAX, "must be at most 10000, was " + topicsMax);
+    }
+    this.metricsTopicsMax = (int) topicsMax;
   }
 
   private static Authentication authentication(List<ConfigSource> sources, Map<String, Object> producer) {
@@ -324,6 +337,11 @@ public final class TributaryConfig {
 
   public Authentication authentication() {
     return authentication;
+  }
+
+  /** {@value #METRICS_TOPICS_MAX}: topics with a metrics label of their own. */
+  public int metricsTopicsMax() {
+    return metricsTopicsMax;
   }
 
   private static Optional<String> first(List<ConfigSource> sources, String key) {

@@ -85,6 +85,17 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   /**
+   * Asks Kafka, now, for the brokers it has: whether the cluster can be reached.
+   *
+   * @return how many brokers the cluster reports
+   * @throws KafkaException if Kafka does not answer within {@code timeout}, or refuses
+   */
+  public int brokers(Duration timeout) {
+    return await(admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes())
+        .size();
+  }
+
+  /**
    * The number of partitions of {@code topic}, or empty if it does not exist. Refreshes on a miss.
    *
    * @throws KafkaException if Kafka cannot be asked, or denies the caller

@@ -19,16 +19,37 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class RecordSender implements AutoCloseable {
 
   private final Producer<byte[], byte[]> producer;
+  private final AutoCloseable metrics;
 
-  /** A sender over a new {@link KafkaProducer} built from {@code properties}. */
-  public static RecordSender create(Map<String, Object> properties) {
-    return new RecordSender(
-        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer()));
+  /** Publishes a producer's own metrics until the returned binding is closed. */
+  @FunctionalInterface
+  public interface MetricsBinder {
+    AutoCloseable bind(Producer<?, ?> producer);
+  }
+
+  /**
+   * A sender over a new {@link KafkaProducer} built from {@code properties}, its metrics published
+   * through {@code binder} while it is open.
+   */
+  public static RecordSender create(Map<String, Object> properties, MetricsBinder binder) {
+    Producer<byte[], byte[]> producer =
+        new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    try {
+      return new RecordSender(producer, binder.bind(producer));
+    } catch (RuntimeException e) {
+      producer.close(Duration.ZERO);
+      throw e;
+    }
   }
 
   /** A sender over {@code producer}, which it then owns and closes. */
   public RecordSender(Producer<byte[], byte[]> producer) {
+    this(producer, () -> {});
+  }
+
+  private RecordSender(Producer<byte[], byte[]> producer, AutoCloseable metrics) {
     this.producer = producer;
+    this.metrics = metrics;
   }
 
   /**
@@ -106,6 +127,11 @@ public final class RecordSender implements AutoCloseable {
 
   /** Sends what is buffered, waiting at most {@code timeout}, and releases the producer. */
   public void close(Duration timeout) {
+    try {
+      metrics.close();
+    } catch (Exception e) {
+      // Metrics that could not be unpublished do not stop the producer from closing.
+    }
     producer.close(timeout);
   }
 

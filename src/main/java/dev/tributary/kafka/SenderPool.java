@@ -102,7 +102,8 @@ public final class SenderPool implements AutoCloseable {
    *     sasl.jaas.config} and its own {@code client.id}
    * @param adminProperties the Admin client settings credentials are proven with; the producer's
    *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
-   * @param closer closes evicted producers, which may take a moment, off the caller's thread
+   * @param closer closes idle producers, which may take a moment, off the caller's thread
+   * @param metrics publishes each producer's own metrics while it is open
    */
   public static SenderPool create(
       Map<String, Object> producerProperties,
@@ -110,7 +111,8 @@ public final class SenderPool implements AutoCloseable {
       String mechanism,
       int maxSize,
       Duration idleTimeout,
-      Executor closer) {
+      Executor closer,
+      RecordSender.MetricsBinder metrics) {
     Map<String, Object> checkProperties = new HashMap<>(adminProperties);
     producerProperties.forEach(
         (key, value) -> {
@@ -125,7 +127,7 @@ public final class SenderPool implements AutoCloseable {
         maxSize,
         idleTimeout,
         closer,
-        RecordSender::create,
+        properties -> RecordSender.create(properties, metrics),
         CredentialCheck::verify,
         System::nanoTime);
   }

@@ -11,6 +11,7 @@ import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.Delivery;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderLease;
+import dev.tributary.metrics.ProxyMetrics;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
@@ -80,6 +81,12 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private final AtomicLong windowBytes = new AtomicLong();
   private final AtomicBoolean finishing = new AtomicBoolean();
   private final AtomicBoolean completed = new AtomicBoolean();
+  private final ProxyMetrics.TopicMeters meters;
+  private final AccessLog accessLog;
+  private final AccessLog.Tally tally = new AccessLog.Tally();
+  private final long startNanos;
+  private final AtomicLong bytesRead = new AtomicLong();
+  private volatile boolean clientGone;
   private volatile boolean started;
   private volatile boolean ended;
   private volatile boolean allDataRead;
@@ -100,7 +107,9 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       String topic,
       boolean latin1,
       AsyncContext exchange,
-      AsyncResponse jaxrs)
+      AsyncResponse jaxrs,
+      AccessLog accessLog,
+      long startNanos)
       throws IOException {
     this.context = context;
     this.lease = lease;
@@ -112,11 +121,15 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     this.in = exchange.getRequest().getInputStream();
     this.framer = new RecordFramer(context.mapper().getFactory());
     this.worker = new SerialExecutor(context.pool());
+    this.meters = context.metrics().topic(topic);
+    this.accessLog = accessLog;
+    this.startNanos = startNanos;
   }
 
   /** Starts reading; from here on the container drives the stream. */
   void begin() {
     exchange.setTimeout(0); // this stream's own maximum age applies, not the container's async timeout
+    context.metrics().streamOpened();
     timer = context.scheduler().schedule(this::expire, context.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
     in.setReadListener(this);
   }
@@ -236,9 +249,12 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     ended = true;
     if (!started) {
       // Nothing but whitespace: the request fails as a whole, answered by the JAX-RS error mapper.
-      cancelTimer();
-      lease.close();
-      jaxrs.resume(TributaryException.of(ErrorCode.EMPTY_BODY));
+      if (completed.compareAndSet(false, true)) {
+        cancelTimer();
+        lease.close();
+        closeAccounts(ErrorCode.EMPTY_BODY.httpStatus());
+        jaxrs.resume(TributaryException.of(ErrorCode.EMPTY_BODY));
+      }
       return;
     }
     try {
@@ -262,13 +278,16 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     }
     windowRecords.incrementAndGet();
     windowBytes.addAndGet(bytes);
+    bytesRead.addAndGet(bytes);
+    meters.recordIn(bytes);
     boolean tooOld = expired;
-    worker.execute(() -> handle(tokens, bytes, tooOld));
+    long readNanos = System.nanoTime();
+    worker.execute(() -> handle(tokens, bytes, tooOld, readNanos));
   }
 
-  private void handle(TokenBuffer tokens, long bytes, boolean tooOld) {
+  private void handle(TokenBuffer tokens, long bytes, boolean tooOld, long readNanos) {
     if (tooOld) {
-      reject(TributaryException.of(ErrorCode.STREAM_TOO_OLD), bytes);
+      reject(TributaryException.of(ErrorCode.STREAM_TOO_OLD), bytes, readNanos);
       return;
     }
     PreparedRecord prepared;
@@ -288,17 +307,18 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
       // Last: only a record that would be sent spends the rate limits.
       context.rateLimits().admit(clusterId, RecordSender.payloadBytes(prepared.record()));
     } catch (IOException | RuntimeException e) {
-      reject(e, bytes);
+      reject(e, bytes, readNanos);
       return;
     }
     CompletableFuture<Delivery> delivery = lease.sender().send(prepared.record());
-    reports.add(new ReportWriter.Pending(delivery, () -> report(delivery, prepared), bytes));
+    reports.add(new ReportWriter.Pending(delivery, () -> report(delivery, prepared), bytes, readNanos));
   }
 
   /** Runs on the worker: queues an error report in this record's place. */
-  private void reject(Throwable error, long bytes) {
+  private void reject(Throwable error, long bytes, long readNanos) {
     ErrorResponse body = Errors.toFailure(error).body();
-    reports.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> body, bytes));
+    reports.add(
+        new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> body, bytes, readNanos));
   }
 
   /** Runs on a writer thread, once {@code delivery} is complete. */
@@ -347,7 +367,9 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private void endWith(TributaryException error) {
     ended = true;
     windowRecords.incrementAndGet();
-    worker.execute(() -> reject(error, 0));
+    meters.recordIn(0);
+    long readNanos = System.nanoTime();
+    worker.execute(() -> reject(error, 0, readNanos));
     finishReports();
   }
 
@@ -376,6 +398,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   private void clientGone() {
     ended = true;
+    clientGone = true;
     if (started) {
       reports.abandon();
     } else {
@@ -384,7 +407,13 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   }
 
   @Override
-  public void reportDone(ReportWriter.Pending report) {
+  public void reportDone(ReportWriter.Pending report, int errorCode) {
+    if (errorCode == ReportWriter.DROPPED) {
+      meters.reportUndelivered();
+    } else {
+      meters.reportWritten(errorCode, System.nanoTime() - report.readNanos());
+    }
+    tally.add(errorCode);
     windowRecords.decrementAndGet();
     windowBytes.addAndGet(-report.bytes());
     if (pausedForWindow && !windowFull()) {
@@ -396,6 +425,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   @Override
   public void allDone(boolean clientGone) {
     ended = true;
+    this.clientGone |= clientGone;
     complete();
   }
 
@@ -403,12 +433,20 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     if (completed.compareAndSet(false, true)) {
       cancelTimer();
       lease.close(); // the producer delivers what it was given even if it is closed after this
+      closeAccounts(200);
       try {
         exchange.complete();
       } catch (IllegalStateException alreadyCompleted) {
         // The container completed it first (e.g. after a connection error).
       }
     }
+  }
+
+  /** The stream's last word in the metrics and the access log. */
+  private void closeAccounts(int status) {
+    long nanos = System.nanoTime() - startNanos;
+    context.metrics().streamClosed(nanos);
+    accessLog.stream(status, tally, bytesRead.get(), nanos, clientGone);
   }
 
   private void cancelTimer() {

@@ -3,12 +3,15 @@ package dev.tributary.produce;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorCode;
+import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.auth.Authenticator;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.limits.ProduceRateLimits;
+import dev.tributary.metrics.ProxyMetrics;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
@@ -29,6 +32,7 @@ public final class ProduceStreams {
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
   private final ProduceRateLimits rateLimits;
+  private final ProxyMetrics metrics;
   private final Executor pool;
   private final ScheduledExecutorService scheduler;
   private final Duration maxDuration;
@@ -48,6 +52,7 @@ public final class ProduceStreams {
       Authenticator authenticator,
       ClusterMetadata metadata,
       ProduceRateLimits rateLimits,
+      ProxyMetrics metrics,
       Executor pool,
       ScheduledExecutorService scheduler) {
     this.mapper = mapper;
@@ -55,6 +60,7 @@ public final class ProduceStreams {
     this.authenticator = authenticator;
     this.metadata = metadata;
     this.rateLimits = rateLimits;
+    this.metrics = metrics;
     this.pool = pool;
     this.scheduler = scheduler;
     this.maxDuration = config.streamMaxDuration();
@@ -80,17 +86,22 @@ public final class ProduceStreams {
       String authorization,
       AsyncContext exchange,
       AsyncResponse jaxrs) {
+    long startNanos = System.nanoTime();
+    AccessLog accessLog = new AccessLog((HttpServletRequest) exchange.getRequest());
     pool.execute(
         () -> {
           SenderLease lease = null;
           try {
             lease = authenticator.authenticate(authorization);
             check(clusterId, topic, contentType);
-            new ProduceStream(this, lease, clusterId, topic, isLatin1(contentType), exchange, jaxrs).begin();
+            new ProduceStream(
+                    this, lease, clusterId, topic, isLatin1(contentType), exchange, jaxrs, accessLog, startNanos)
+                .begin();
           } catch (IOException | RuntimeException e) {
             if (lease != null) {
               lease.close();
             }
+            accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
             jaxrs.resume(e);
           }
         });
@@ -153,6 +164,10 @@ public final class ProduceStreams {
 
   ProduceRateLimits rateLimits() {
     return rateLimits;
+  }
+
+  ProxyMetrics metrics() {
+    return metrics;
   }
 
   Executor pool() {

@@ -81,7 +81,9 @@ final class RecordFramer {
       if (depth == 0) {
         TokenBuffer record = current;
         current = null;
-        records.record(record, parser.currentLocation().getByteOffset() - recordStart);
+        // After a closing bracket the non-blocking parser's location is that bracket's own offset.
+        long end = parser.currentLocation().getByteOffset() + (token.isStructEnd() ? 1 : 0);
+        records.record(record, end - recordStart);
       }
     }
   }

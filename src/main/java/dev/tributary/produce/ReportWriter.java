@@ -2,6 +2,8 @@ package dev.tributary.produce;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.api.ErrorResponse;
+import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.Errors;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -30,14 +32,21 @@ final class ReportWriter implements WriteListener {
 
   /** Called after each report is written or dropped: the stream's window shrinks by one record. */
   interface Listener {
-    void reportDone(Pending report);
+    /** {@code report} was written with {@code errorCode}, or dropped ({@link #DROPPED}): its client is gone. */
+    void reportDone(Pending report, int errorCode);
 
     /** Every report is written (or the client is gone): the exchange may complete. */
     void allDone(boolean clientGone);
   }
 
-  /** A report in the queue: ready once {@code ready} completes; {@code bytes} counts in the window. */
-  record Pending(CompletableFuture<?> ready, Supplier<Object> report, long bytes) {}
+  /** The error code passed to {@link Listener#reportDone} for a report that was not written. */
+  static final int DROPPED = -1;
+
+  /**
+   * A report in the queue: ready once {@code ready} completes; {@code bytes} counts in the window;
+   * {@code readNanos} is when its record was read ({@link System#nanoTime}).
+   */
+  record Pending(CompletableFuture<?> ready, Supplier<Object> report, long bytes, long readNanos) {}
 
   private final ServletOutputStream out;
   private final Executor executor;
@@ -144,8 +153,7 @@ final class ReportWriter implements WriteListener {
       }
       batch.reset();
       do {
-        append(head.report());
-        listener.reportDone(head);
+        listener.reportDone(head, append(head.report()));
       } while (batch.size() < BATCH_BYTES && (head = pollReady()) != null);
       unwritten = batch.toByteArray();
     }
@@ -164,7 +172,7 @@ final class ReportWriter implements WriteListener {
   private void dropReady() {
     Pending head;
     while ((head = pollReady()) != null) {
-      listener.reportDone(head);
+      listener.reportDone(head, DROPPED);
     }
     if (isFinished()) {
       complete(true);
@@ -190,8 +198,12 @@ final class ReportWriter implements WriteListener {
     }
   }
 
-  /** Appends the report and CRLF to the batch; a report that cannot be built is answered with a 500. */
-  private void append(Supplier<Object> report) throws IOException {
+  /**
+   * Appends the report and CRLF to the batch; a report that cannot be built is answered with a 500.
+   *
+   * @return the report's error code
+   */
+  private int append(Supplier<Object> report) throws IOException {
     Object body;
     try {
       body = report.get();
@@ -201,5 +213,9 @@ final class ReportWriter implements WriteListener {
     mapper.writeValue(generator, body);
     generator.flush();
     batch.write(CRLF);
+    if (body instanceof ProduceResponse produced) {
+      return produced.errorCode();
+    }
+    return body instanceof ErrorResponse error ? error.errorCode() : 500;
   }
 }

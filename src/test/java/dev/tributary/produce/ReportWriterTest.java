@@ -60,6 +60,7 @@ class ReportWriterTest {
 
   private final Output out = new Output();
   private final List<ReportWriter.Pending> done = new ArrayList<>();
+  private final List<Integer> codes = new ArrayList<>();
   private final List<Boolean> completed = new ArrayList<>();
   private final ReportWriter writer =
       new ReportWriter(
@@ -68,8 +69,9 @@ class ReportWriterTest {
           Json.newMapper(),
           new ReportWriter.Listener() {
             @Override
-            public void reportDone(ReportWriter.Pending report) {
+            public void reportDone(ReportWriter.Pending report, int errorCode) {
               done.add(report);
+              codes.add(errorCode);
             }
 
             @Override
@@ -79,7 +81,7 @@ class ReportWriterTest {
           });
 
   private static ReportWriter.Pending report(CompletableFuture<?> ready, int n) {
-    return new ReportWriter.Pending(ready, () -> new ErrorResponse(400, "r" + n), 10);
+    return new ReportWriter.Pending(ready, () -> new ErrorResponse(400, "r" + n), 10, 0);
   }
 
   @Test
@@ -127,11 +129,12 @@ class ReportWriterTest {
 
   @Test
   void aReportThatCannotBeBuiltBecomesA500InItsPlace() {
-    writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> { throw new IllegalStateException("bug"); }, 1));
+    writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> { throw new IllegalStateException("bug"); }, 1, 0));
     writer.add(report(CompletableFuture.completedFuture(null), 2));
     assertEquals(
         "{\"error_code\":500,\"message\":\"Internal Server Error\"}\r\n{\"error_code\":400,\"message\":\"r2\"}\r\n",
         out.text());
+    assertEquals(List.of(500, 400), codes, "the listener learns each written report's error code");
   }
 
   @Test
@@ -155,5 +158,7 @@ class ReportWriterTest {
     later.complete(null);
     assertEquals(List.of(true), completed);
     assertEquals(2, done.size(), "every report leaves the window, written or not");
+    // The first was handed to the connection (whose write then failed); the second never was.
+    assertEquals(List.of(400, ReportWriter.DROPPED), codes);
   }
 }
