@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.StreamingClient;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** What every real server must do with the built WAR, checked the same way on each. */
@@ -18,9 +20,11 @@ final class DeploymentChecks {
 
   /**
    * Streams records full duplex (each report read before the next record is sent), then a bad record,
-   * and compares every report with what Kafka stored.
+   * and compares every report with what Kafka stored; then finds the stream's access-log line in the
+   * server's log, written through the container's logging.
    */
-  static void streamsRecordsEndToEnd(Environment env, String localAddress, int port) throws IOException {
+  static void streamsRecordsEndToEnd(Environment env, String localAddress, int port, Supplier<String> serverLog)
+      throws IOException, InterruptedException {
     String topic = env.newTopic(1);
     List<String> values = List.of("one", "two", "three");
     List<String> reports = new ArrayList<>();
@@ -48,6 +52,13 @@ final class DeploymentChecks {
     }
     expected.add("{\"error_code\":400,\"message\":\"Bad Request: data=1 is not a base64 string.\"}");
     assertEquals(expected, reports);
+    String accessLine =
+        localAddress + " \"POST " + env.recordsPath(topic) + "\" 200 records=4 (200:3 400:1) bytes=";
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!serverLog.get().contains(accessLine) && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(serverLog.get().contains(accessLine), "no access-log line " + accessLine);
   }
 
   /**

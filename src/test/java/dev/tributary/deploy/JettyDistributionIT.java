@@ -62,7 +62,7 @@ class JettyDistributionIT {
 
   @Test
   void streamsRecordsEndToEnd() throws Exception {
-    DeploymentChecks.streamsRecordsEndToEnd(env, "127.0.0.2", jetty.port());
+    DeploymentChecks.streamsRecordsEndToEnd(env, "127.0.0.2", jetty.port(), jetty::output);
   }
 
   @Test

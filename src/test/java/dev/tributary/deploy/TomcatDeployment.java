@@ -121,7 +121,7 @@ abstract class TomcatDeployment {
 
   @Test
   void streamsRecordsEndToEnd() throws Exception {
-    DeploymentChecks.streamsRecordsEndToEnd(env, "127.0.0.2", tomcat.port());
+    DeploymentChecks.streamsRecordsEndToEnd(env, "127.0.0.2", tomcat.port(), tomcat::output);
   }
 
   @Test
