@@ -20,10 +20,25 @@ public interface Authenticator {
    */
   SenderLease authenticate(String authorization);
 
+  /** Whether {@link #authenticate} answers without asking Kafka, so without blocking. */
+  default boolean answersAtOnce() {
+    return false;
+  }
+
   /** Everyone produces with the proxy's one producer and the credentials configured for it. */
   static Authenticator shared(RecordSender sender) {
     SenderLease lease = SenderLease.shared(sender);
-    return authorization -> lease;
+    return new Authenticator() {
+      @Override
+      public SenderLease authenticate(String authorization) {
+        return lease;
+      }
+
+      @Override
+      public boolean answersAtOnce() {
+        return true;
+      }
+    };
   }
 
   /** HTTP Basic credentials are the caller's Kafka credentials; {@code pool} holds their producers. */

@@ -118,6 +118,15 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   /**
+   * Whether {@link #clusterId} and {@link #partitions} for {@code topic} would answer from the cache,
+   * without asking Kafka (so without blocking).
+   */
+  public boolean answersAtOnce(String topic) {
+    Topic cached = topics.get(topic);
+    return clusterId != null && cached != null && nanoTime.getAsLong() - cached.fetchedAt() < MAX_AGE.toNanos();
+  }
+
+  /**
    * Whether {@code topic} has partition {@code partition}, refreshing a cached count that says no, at
    * most once per {@link #REFRESH_BACKOFF}.
    */

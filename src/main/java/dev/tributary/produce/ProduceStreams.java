@@ -72,8 +72,9 @@ public final class ProduceStreams {
 
   /**
    * Checks the request, then streams it on {@code exchange}, which the JAX-RS runtime has suspended as
-   * {@code jaxrs}. Returns at once: the checks may ask Kafka (a topic not in the metadata cache), so they
-   * run on the pool, never on the container's thread. A failed check resumes {@code jaxrs} with its
+   * {@code jaxrs}. Returns at once: checks that may ask Kafka (a topic not in the metadata cache, a
+   * principal's first request) run on the pool, never on the container's thread; checks the caches
+   * answer run here. A failed check resumes {@code jaxrs} with its
    * exception, which the JAX-RS error mapper answers: missing or rejected credentials (401), a bad
    * charset (400), an unknown cluster or topic (404), Kafka unreachable (50003).
    *
@@ -88,7 +89,7 @@ public final class ProduceStreams {
       AsyncResponse jaxrs) {
     long startNanos = System.nanoTime();
     AccessLog accessLog = new AccessLog((HttpServletRequest) exchange.getRequest());
-    pool.execute(
+    Runnable start =
         () -> {
           SenderLease lease = null;
           try {
@@ -104,7 +105,12 @@ public final class ProduceStreams {
             accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
             jaxrs.resume(e);
           }
-        });
+        };
+    if (authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
+      start.run(); // everything is cached: no hand-off, which a single-record request would feel
+    } else {
+      pool.execute(start);
+    }
   }
 
   private void check(String clusterId, String topic, MediaType contentType) {

@@ -210,7 +210,11 @@ final class ReportWriter implements WriteListener {
     } catch (RuntimeException e) {
       body = Errors.toFailure(e).body();
     }
-    mapper.writeValue(generator, body);
+    if (body instanceof ProduceResponse produced) {
+      produced.writeTo(generator);
+    } else {
+      mapper.writeValue(generator, body);
+    }
     generator.flush();
     batch.write(CRLF);
     if (body instanceof ProduceResponse produced) {
