@@ -54,7 +54,15 @@ public final class TributaryApplication implements ServletContextListener {
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
-    ServletContext context = event.getServletContext();
+    try {
+      start(event.getServletContext());
+    } catch (RuntimeException e) {
+      contextDestroyed(event); // a failed deployment leaves no threads or Kafka clients behind
+      throw e;
+    }
+  }
+
+  private void start(ServletContext context) {
     TributaryConfig config = TributaryConfig.load(initParameters(context));
     ObjectMapper mapper = Json.newMapper();
     // Each stream runs at most two tasks here at once (its worker and its report writer), so the pool
