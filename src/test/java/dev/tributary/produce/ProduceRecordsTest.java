@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -401,6 +402,22 @@ class ProduceRecordsTest {
             "{\"error_code\":400,\"message\":\"Bad Request: Error processing message: Unrecognized token 'nope': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\"}"),
         reply.lines());
     assertEquals(200, reply.status());
+  }
+
+  @Test
+  void aNumberOutOfRangeIsThatRecordsOwn400NotASyntaxError() {
+    String topic = env.newTopic(1);
+    Http.Reply reply =
+        produce(
+            topic,
+            "{\"partition_id\":99999999999,\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}"
+                + "{\"value\":{\"type\":\"STRING\",\"data\":\"after\"}}");
+    ConsumerRecord<byte[], byte[]> record = single(topic);
+    assertEquals("after", new String(record.value(), UTF_8));
+    assertEquals(2, reply.lines().size(), reply.body());
+    assertTrue(reply.lines().get(0).startsWith("{\"error_code\":400,\"message\":\"Bad Request: "), reply.lines().get(0));
+    assertFalse(reply.lines().get(0).contains("Error processing message"), reply.lines().get(0));
+    assertEquals(success(topic, record, null, "{\"type\":\"STRING\",\"size\":5}"), reply.lines().get(1));
   }
 
   @Test
