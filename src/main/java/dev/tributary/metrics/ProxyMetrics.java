@@ -152,6 +152,7 @@ public final class ProxyMetrics {
     private final Counter bytesIn;
     private final Counter undelivered;
     private final Map<Integer, Counter> recordsOut = new ConcurrentHashMap<>();
+    private final Counter produced; // error_code 200, looked up once: it is nearly every report
 
     private TopicMeters(String topic) {
       this.topic = topic;
@@ -171,6 +172,7 @@ public final class ProxyMetrics {
               .description("Reports not written because the client had gone")
               .tag("topic", topic)
               .register(registry);
+      this.produced = recordsOut.computeIfAbsent(200, this::outCounter);
     }
 
     /** A record of {@code bytes} request bytes was read. */
@@ -184,7 +186,7 @@ public final class ProxyMetrics {
     public void reportWritten(int errorCode, long nanos) {
       inFlight.decrement();
       reportLatency.record(nanos, TimeUnit.NANOSECONDS);
-      recordsOut.computeIfAbsent(errorCode, this::outCounter).increment();
+      (errorCode == 200 ? produced : recordsOut.computeIfAbsent(errorCode, this::outCounter)).increment();
     }
 
     /** A record's report could not be written: its client had gone. */

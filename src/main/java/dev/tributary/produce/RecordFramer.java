@@ -46,63 +46,93 @@ final class RecordFramer {
    * What is kept is copied, so {@code bytes} may be reused once this returns.
    */
   void feed(byte[] bytes, int offset, int length, Sink records) {
+    // The state lives in locals while scanning (the loop is the proxy's hottest) and in fields between feeds.
+    boolean value = inValue;
+    boolean string = inString;
+    boolean escape = escaped;
+    boolean bare = scalar;
+    int nesting = depth;
     int end = offset + length;
-    int start = inValue ? offset : -1; // where the open value's bytes in this feed begin
-    for (int i = offset; i < end; i++) {
-      byte b = bytes[i];
-      if (!inValue) {
-        if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+    int start = value ? offset : -1; // where the open value's bytes in this feed begin
+    int i = offset;
+    while (i < end) {
+      if (string) {
+        if (escape) {
+          escape = false;
+          i++;
           continue;
         }
-        inValue = true;
-        start = i;
-        if (b == '{' || b == '[') {
-          depth = 1;
-          scalar = false;
-        } else if (b == '"') {
-          inString = true;
-          scalar = true;
+        byte b = 0;
+        while (i < end && (b = bytes[i]) != '"' && b != '\\') {
+          i++; // most of a record is the inside of its strings: skip it in a tight loop
+        }
+        if (i == end) {
+          break;
+        }
+        i++;
+        if (b == '\\') {
+          escape = true;
         } else {
-          scalar = true;
-          if (endsScalar(b)) { // a stray bracket, comma or colon: one byte, for the parser to reject
-            emit(bytes, start, i + 1, records);
+          string = false;
+          if (bare) {
+            emit(bytes, start, i, records);
+            value = false;
             start = -1;
           }
         }
         continue;
       }
-      if (inString) {
-        if (escaped) {
-          escaped = false;
-        } else if (b == '\\') {
-          escaped = true;
+      byte b = bytes[i];
+      if (!value) {
+        i++;
+        if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
+          continue;
+        }
+        value = true;
+        start = i - 1;
+        if (b == '{' || b == '[') {
+          nesting = 1;
+          bare = false;
         } else if (b == '"') {
-          inString = false;
-          if (scalar) {
-            emit(bytes, start, i + 1, records);
+          string = true;
+          bare = true;
+        } else {
+          bare = true;
+          if (endsScalar(b)) { // a stray bracket, comma or colon: one byte, for the parser to reject
+            emit(bytes, start, i, records);
+            value = false;
             start = -1;
           }
         }
-      } else if (scalar) {
+      } else if (bare) {
         if (endsScalar(b) || b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-          emit(bytes, start, i, records); // this byte begins what follows
+          emit(bytes, start, i, records); // this byte begins what follows: scanned again
+          value = false;
           start = -1;
-          i--;
+        } else {
+          i++;
         }
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{' || b == '[') {
-        depth++;
-      } else if (b == '}' || b == ']') {
-        if (--depth == 0) {
-          emit(bytes, start, i + 1, records);
+      } else {
+        i++;
+        if (b == '"') {
+          string = true;
+        } else if (b == '{' || b == '[') {
+          nesting++;
+        } else if ((b == '}' || b == ']') && --nesting == 0) {
+          emit(bytes, start, i, records);
+          value = false;
           start = -1;
         }
       }
     }
-    if (inValue && start >= 0) {
+    if (value && start >= 0) {
       keep(bytes, start, end);
     }
+    inValue = value;
+    inString = string;
+    escaped = escape;
+    scalar = bare;
+    depth = nesting;
   }
 
   private static boolean endsScalar(byte b) {
@@ -128,6 +158,7 @@ final class RecordFramer {
       return;
     }
     if (scalar && !inString) {
+      inValue = false;
       emit(new byte[0], 0, 0, records);
       return;
     }
@@ -155,10 +186,6 @@ final class RecordFramer {
         open = new byte[256]; // a large record's buffer is not kept for the small ones after it
       }
     }
-    inValue = false;
-    depth = 0;
-    inString = false;
-    escaped = false;
     records.record(value);
   }
 
