@@ -64,7 +64,7 @@ public enum ErrorCode {
   }
 
   /** Messages are one line: line breaks (Kafka's messages sometimes have them) become spaces. */
-  static String oneLine(String text) {
+  public static String oneLine(String text) {
     return text == null ? "" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

@@ -1,5 +1,6 @@
 package dev.tributary.health;
 
+import dev.tributary.errors.ErrorCode;
 import dev.tributary.kafka.ClusterMetadata;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -72,12 +73,9 @@ public final class HealthResource {
       return Response.ok(body).build();
     } catch (KafkaException e) {
       body.put("status", "DOWN");
-      body.put("message", "Kafka is not reachable: " + oneLine(e.getMessage()));
+      String reason = e.getMessage() == null ? "no answer" : ErrorCode.oneLine(e.getMessage());
+      body.put("message", "Kafka is not reachable: " + reason);
       return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(body).build();
     }
-  }
-
-  private static String oneLine(String text) {
-    return text == null ? "no answer" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
   }
 }

@@ -7,7 +7,7 @@ package dev.tributary.kafka;
 public record KafkaCredentials(String username, String password) {
 
   public KafkaCredentials {
-    if (username.isEmpty() || hasControlCharacter(username) || hasControlCharacter(password)) {
+    if (!acceptable(username, password)) {
       throw new IllegalArgumentException("A Kafka user name must be non-empty and neither may hold control characters");
     }
   }

@@ -94,9 +94,8 @@ public final class ProduceStreams {
           SenderLease lease = null;
           try {
             lease = authenticator.authenticate(authorization);
-            check(clusterId, topic, contentType);
-            new ProduceStream(
-                    this, lease, clusterId, topic, isLatin1(contentType), exchange, jaxrs, accessLog, startNanos)
+            boolean latin1 = check(clusterId, topic, contentType);
+            new ProduceStream(this, lease, clusterId, topic, latin1, exchange, jaxrs, accessLog, startNanos)
                 .begin();
           } catch (IOException | RuntimeException e) {
             if (lease != null) {
@@ -113,14 +112,16 @@ public final class ProduceStreams {
     }
   }
 
-  private void check(String clusterId, String topic, MediaType contentType) {
-    isLatin1(contentType);
+  /** Checks the request as a whole; returns whether its body is ISO-8859-1. */
+  private boolean check(String clusterId, String topic, MediaType contentType) {
+    boolean latin1 = isLatin1(contentType);
     if (!metadata.clusterId().equals(clusterId)) {
       throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
     }
     if (metadata.partitions(topic).isEmpty()) {
       throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }
+    return latin1;
   }
 
   /** Whether the body is ISO-8859-1; UTF-8 (the default) is the other charset accepted. */
