@@ -1,7 +1,7 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.api.ErrorResponse;
 import dev.tributary.api.ProduceRequest;
 import dev.tributary.api.ProduceResponse;
@@ -91,7 +91,6 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
   private volatile boolean ended;
   private volatile boolean allDataRead;
   private boolean eof; // only touched by the read loop
-  private boolean malformed; // only touched by the worker
   private volatile boolean pausedForWindow;
   private volatile boolean expired;
   private volatile ReportWriter reports;
@@ -214,7 +213,12 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     }
     byte[] utf8 = latin1 ? ProduceStreams.latin1ToUtf8(buffer, length) : buffer;
     int utf8Length = latin1 ? utf8.length : length;
-    framer.feed(utf8, 0, utf8Length, this::onRecord);
+    try {
+      framer.feed(utf8, 0, utf8Length, this::onRecord);
+    } catch (JsonProcessingException e) {
+      malformed(e);
+      return;
+    }
     if (!ended && framer.openRecordBytes() > context.maxRecordBytes()) {
       tooLarge();
     }
@@ -264,52 +268,31 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   // ---- records: framed on the read loop, handled in order on the worker ----
 
-  private void onRecord(byte[] record) {
+  private void onRecord(TokenBuffer tokens, long bytes) {
     if (ended) {
       return;
     }
-    long bytes = record.length;
     if (bytes > context.maxRecordBytes()) {
       tooLarge();
       return;
     }
     windowRecords.incrementAndGet();
     windowBytes.addAndGet(bytes);
-    boolean tooOld = expired;
-    long readNanos = System.nanoTime();
-    worker.execute(() -> handle(record, tooOld, readNanos));
-  }
-
-  private void handle(byte[] record, boolean tooOld, long readNanos) {
-    long bytes = record.length;
-    if (malformed) {
-      // After a syntax error nothing is a record: what the framer split off after it is dropped.
-      windowRecords.decrementAndGet();
-      windowBytes.addAndGet(-bytes);
-      return;
-    }
     bytesRead.addAndGet(bytes);
     meters.recordIn(bytes);
+    boolean tooOld = expired;
+    long readNanos = System.nanoTime();
+    worker.execute(() -> handle(tokens, bytes, tooOld, readNanos));
+  }
+
+  private void handle(TokenBuffer tokens, long bytes, boolean tooOld, long readNanos) {
     if (tooOld) {
       reject(TributaryException.of(ErrorCode.STREAM_TOO_OLD), bytes, readNanos);
       return;
     }
     PreparedRecord prepared;
     try {
-      ProduceRequest request;
-      try {
-        request = context.mapper().readValue(record, ProduceRequest.class);
-      } catch (JsonProcessingException e) {
-        JsonParseException syntax = syntaxError(e);
-        if (syntax == null) {
-          throw e; // a well-formed record of the wrong shape: this record's 400
-        }
-        malformed = true;
-        ended = true;
-        reject(malformedStream(syntax), bytes, readNanos);
-        finishReports();
-        return;
-      }
+      ProduceRequest request = context.mapper().readValue(tokens.asParser(), ProduceRequest.class);
       prepared = context.builder().build(topic, request);
       Integer partition = prepared.record().partition();
       if (partition != null && !context.metadata().hasPartition(topic, partition)) {
@@ -369,25 +352,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   /** A syntax error: the rest of the body cannot be read. One final 400 after the earlier reports. */
   private void malformed(JsonProcessingException e) {
-    endWith(malformedStream(e));
-  }
-
-  private static TributaryException malformedStream(JsonProcessingException e) {
-    return TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage()));
-  }
-
-  /**
-   * The syntax error behind {@code e}, if it is one: data binding wraps the parser's errors in its own.
-   * A number out of range is not one (Jackson's {@code InputCoercionException}): that record is only
-   * of the wrong shape.
-   */
-  private static JsonParseException syntaxError(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof JsonParseException syntax) {
-        return syntax;
-      }
-    }
-    return null;
+    endWith(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage())));
   }
 
   /** A record over the size limit: not read further (it could be endless), one final 413. */

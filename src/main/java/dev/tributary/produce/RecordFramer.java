@@ -2,141 +2,49 @@ package dev.tributary.produce;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
- * Splits a body of concatenated JSON into its top-level values, one per record, as bytes arrive, and
- * hands out each value's bytes the moment its closing brace arrives, without waiting for the next one.
- * That is what lets the report for record i reach the client before it sends record i+1, whichever way
- * the bytes are read.
+ * Splits a body of concatenated JSON into its top-level values, one per record, as bytes arrive.
  *
- * <p>Why a scanner and not a parser: finding where a value ends needs only its brackets and strings, and
- * one pass over the bytes that tracks them costs a fraction of tokenizing. Each record is then parsed once,
- * by data binding from its bytes (Jackson's fastest path); a syntax error inside a record surfaces there.
- * Outside records, a value that is not an object or an array (a scalar, or stray text) is handed out as
- * far as the next whitespace or bracket, for the parser to accept or reject. Not thread-safe: one per
- * stream.
+ * <p>Why a non-blocking parser: it is fed whatever bytes the connection has, and hands out each record
+ * the moment its closing brace arrives, without waiting for the next one. That is what lets the report
+ * for record i reach the client before it sends record i+1, whichever way the bytes are read. Each value
+ * is kept as tokens, not text, so no record is ever parsed twice. Not thread-safe: one per stream.
  */
 final class RecordFramer {
 
-  /** Receives each complete top-level value's bytes, which it then owns. */
+  /** Receives each complete top-level value, with the number of bytes it took in the body. */
   interface Sink {
-    void record(byte[] bytes);
+    void record(TokenBuffer tokens, long bytes);
   }
 
-  private final JsonFactory factory;
-  /** The bytes of a value begun in an earlier feed and not yet complete. */
-  private byte[] open = new byte[256];
-  private int openLength;
-  private boolean inValue;
-  private boolean scalar; // a top-level value that is not an object or array
+  private final JsonParser parser;
+  private final ByteArrayFeeder feeder;
+  private TokenBuffer current;
   private int depth;
-  private boolean inString;
-  private boolean escaped;
+  private long fed;
+  private long recordStart;
 
-  RecordFramer(JsonFactory factory) {
-    this.factory = factory;
+  RecordFramer(JsonFactory factory) throws IOException {
+    this.parser = factory.createNonBlockingByteArrayParser();
+    this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
   }
 
   /**
-   * Scans {@code length} more bytes, passing each top-level value they complete to {@code records}.
-   * What is kept is copied, so {@code bytes} may be reused once this returns.
+   * Parses {@code length} more bytes, passing each top-level value they complete to {@code records}.
+   * The parser copies what it needs, so {@code bytes} may be reused once this returns.
+   *
+   * @throws com.fasterxml.jackson.core.JsonProcessingException on a syntax error; the body is then
+   *     unreadable and no further bytes may be fed
    */
-  void feed(byte[] bytes, int offset, int length, Sink records) {
-    // The state lives in locals while scanning (the loop is the proxy's hottest) and in fields between feeds.
-    boolean value = inValue;
-    boolean string = inString;
-    boolean escape = escaped;
-    boolean bare = scalar;
-    int nesting = depth;
-    int end = offset + length;
-    int start = value ? offset : -1; // where the open value's bytes in this feed begin
-    int i = offset;
-    while (i < end) {
-      if (string) {
-        if (escape) {
-          escape = false;
-          i++;
-          continue;
-        }
-        byte b = 0;
-        while (i < end && (b = bytes[i]) != '"' && b != '\\') {
-          i++; // most of a record is the inside of its strings: skip it in a tight loop
-        }
-        if (i == end) {
-          break;
-        }
-        i++;
-        if (b == '\\') {
-          escape = true;
-        } else {
-          string = false;
-          if (bare) {
-            emit(bytes, start, i, records);
-            value = false;
-            start = -1;
-          }
-        }
-        continue;
-      }
-      byte b = bytes[i];
-      if (!value) {
-        i++;
-        if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-          continue;
-        }
-        value = true;
-        start = i - 1;
-        if (b == '{' || b == '[') {
-          nesting = 1;
-          bare = false;
-        } else if (b == '"') {
-          string = true;
-          bare = true;
-        } else {
-          bare = true;
-          if (endsScalar(b)) { // a stray bracket, comma or colon: one byte, for the parser to reject
-            emit(bytes, start, i, records);
-            value = false;
-            start = -1;
-          }
-        }
-      } else if (bare) {
-        if (endsScalar(b) || b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-          emit(bytes, start, i, records); // this byte begins what follows: scanned again
-          value = false;
-          start = -1;
-        } else {
-          i++;
-        }
-      } else {
-        i++;
-        if (b == '"') {
-          string = true;
-        } else if (b == '{' || b == '[') {
-          nesting++;
-        } else if ((b == '}' || b == ']') && --nesting == 0) {
-          emit(bytes, start, i, records);
-          value = false;
-          start = -1;
-        }
-      }
-    }
-    if (value && start >= 0) {
-      keep(bytes, start, end);
-    }
-    inValue = value;
-    inString = string;
-    escaped = escape;
-    scalar = bare;
-    depth = nesting;
-  }
-
-  private static boolean endsScalar(byte b) {
-    return b == '{' || b == '}' || b == '[' || b == ']' || b == '"' || b == ',' || b == ':';
+  void feed(byte[] bytes, int offset, int length, Sink records) throws IOException {
+    feeder.feedInput(bytes, offset, offset + length);
+    fed += length;
+    drain(records);
   }
 
   /**
@@ -144,57 +52,39 @@ final class RecordFramer {
    * so a caller can stop a record that grows past a limit before it is complete.
    */
   long openRecordBytes() {
-    return openLength;
+    return current == null ? 0 : fed - recordStart;
   }
 
   /**
-   * Ends the body: a scalar still open is complete; an object, array or string still open is a
-   * syntax error.
+   * Ends the body.
    *
-   * @throws JsonProcessingException Jackson's account of the unfinished value
+   * @throws com.fasterxml.jackson.core.JsonProcessingException if the body ends inside a value
    */
   void end(Sink records) throws IOException {
-    if (!inValue) {
-      return;
-    }
-    if (scalar && !inString) {
-      inValue = false;
-      emit(new byte[0], 0, 0, records);
-      return;
-    }
-    // The non-blocking parser names what is missing ("expected close marker for Object").
-    try (JsonParser parser = factory.createNonBlockingByteArrayParser()) {
-      ByteArrayFeeder feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
-      feeder.feedInput(open, 0, openLength);
-      feeder.endOfInput();
-      while (parser.nextToken() != null) {
-        // reads to the error
-      }
-    }
-    throw new IllegalStateException("An unfinished JSON value parsed without error");
+    feeder.endOfInput();
+    drain(records);
   }
 
-  private void emit(byte[] bytes, int from, int to, Sink records) {
-    byte[] value;
-    if (openLength == 0) {
-      value = Arrays.copyOfRange(bytes, from, to);
-    } else {
-      value = Arrays.copyOf(open, openLength + (to - from));
-      System.arraycopy(bytes, from, value, openLength, to - from);
-      openLength = 0;
-      if (open.length > 64 * 1024) {
-        open = new byte[256]; // a large record's buffer is not kept for the small ones after it
+  private void drain(Sink records) throws IOException {
+    JsonToken token;
+    while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+      if (current == null) {
+        current = new TokenBuffer(parser, null);
+        recordStart = parser.currentTokenLocation().getByteOffset();
+      }
+      current.copyCurrentEvent(parser);
+      if (token.isStructStart()) {
+        depth++;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+      if (depth == 0) {
+        TokenBuffer record = current;
+        current = null;
+        // After a closing bracket the non-blocking parser's location is that bracket's own offset.
+        long end = parser.currentLocation().getByteOffset() + (token.isStructEnd() ? 1 : 0);
+        records.record(record, end - recordStart);
       }
     }
-    records.record(value);
-  }
-
-  private void keep(byte[] bytes, int from, int to) {
-    int more = to - from;
-    if (openLength + more > open.length) {
-      open = Arrays.copyOf(open, Math.max(openLength + more, open.length * 2));
-    }
-    System.arraycopy(bytes, from, open, openLength, more);
-    openLength += more;
   }
 }
