@@ -156,7 +156,8 @@ class OperationsTest {
     try (TributaryServer orphan = TributaryServer.start(0, Map.of("bootstrap.servers", "127.0.0.1:1"))) {
       long started = System.nanoTime();
       Http.Reply ready = Http.get(orphan.uri("/health/ready"));
-      assertTrue(System.nanoTime() - started < 5_000_000_000L, "answered within the check's bound");
+      // The check gives Kafka 2 s; the margin is for a loaded machine, and far from a 60 s hang.
+      assertTrue(System.nanoTime() - started < 8_000_000_000L, "answered within the check's bound");
       assertEquals(503, ready.status());
       assertTrue(ready.body().startsWith("{\"status\":\"DOWN\",\"message\":\"Kafka is not reachable: "), ready.body());
       assertEquals("{\"status\":\"UP\"}", Http.get(orphan.uri("/health/live")).body());
