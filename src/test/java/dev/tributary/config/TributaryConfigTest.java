@@ -2,6 +2,7 @@ package dev.tributary.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -191,5 +192,13 @@ class TributaryConfigTest {
                         Map.of(),
                         Map.of()))
             .getMessage());
+  }
+
+  @Test
+  void theReadmeConfigurationTableListsEveryKey() throws Exception {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    for (String key : TributaryConfig.DOCS.keySet()) {
+      assertTrue(readme.contains("| `" + key + "` |"), "README's configuration table lacks " + key);
+    }
   }
 }
