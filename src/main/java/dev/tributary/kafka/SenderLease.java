@@ -10,16 +10,26 @@ public final class SenderLease implements AutoCloseable {
 
   private final RecordSender sender;
   private final Runnable release;
+  private final Runnable invalidate;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  SenderLease(RecordSender sender, Runnable release) {
+  SenderLease(RecordSender sender, Runnable release, Runnable invalidate) {
     this.sender = sender;
     this.release = release;
+    this.invalidate = invalidate;
   }
 
   /** A lease on a sender that is shared by every request and never given back. */
   public static SenderLease shared(RecordSender sender) {
-    return new SenderLease(sender, () -> {});
+    return new SenderLease(sender, () -> {}, () -> {});
+  }
+
+  /**
+   * Kafka rejected this sender's credentials (a password changed, a user deleted): no later request
+   * gets this sender, so the next one proves its credentials afresh. Harmless for a shared sender.
+   */
+  public void invalidate() {
+    invalidate.run();
   }
 
   public RecordSender sender() {

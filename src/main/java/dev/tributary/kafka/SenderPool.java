@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -39,6 +41,9 @@ import java.util.logging.Logger;
  *       room (before the new one is built, so there are never more than {@code maxSize}); when every
  *       producer is held, a new principal gets 429 rather than growing the pool.
  *   <li>{@link #closeIdle} closes producers no request has held for the idle timeout.
+ *   <li>A producer whose credentials Kafka rejects later (see {@link SenderLease#invalidate}) leaves
+ *       the pool at once and is closed when its last request ends; while such producers are still
+ *       held, they are counted apart from {@code maxSize}.
  * </ul>
  *
  * Each producer's {@code client.id} is a sequence number, so metrics and logs never name a principal.
@@ -69,7 +74,11 @@ public final class SenderPool implements AutoCloseable {
     final CompletableFuture<RecordSender> sender = new CompletableFuture<>();
     int leases;
     long lastReleased;
+    boolean retired; // out of the pool, closed once no request holds it
   }
+
+  /** Retired producers some request still holds. Guarded by {@code this}. */
+  private final Set<Entry> retired = new HashSet<>();
 
   SenderPool(
       Map<String, Object> producerProperties,
@@ -173,7 +182,7 @@ public final class SenderPool implements AutoCloseable {
     try {
       RecordSender sender = entry.sender.join();
       Entry held = entry;
-      return new SenderLease(sender, () -> release(held));
+      return new SenderLease(sender, () -> release(held), () -> retire(key, held));
     } catch (CompletionException e) {
       release(entry);
       throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -201,6 +210,25 @@ public final class SenderPool implements AutoCloseable {
   private synchronized void release(Entry entry) {
     entry.leases--;
     entry.lastReleased = nanoTime.getAsLong();
+    if (entry.retired && entry.leases == 0 && retired.remove(entry)) {
+      closeLater(entry);
+    }
+  }
+
+  /**
+   * Takes a producer whose credentials Kafka rejected out of the pool: the next request with them
+   * proves them again (and gets 401). The producer is closed once no request holds it.
+   */
+  private synchronized void retire(String key, Entry entry) {
+    if (!entries.remove(key, entry)) {
+      return;
+    }
+    entry.retired = true;
+    if (entry.leases == 0) {
+      closeLater(entry);
+    } else {
+      retired.add(entry);
+    }
   }
 
   /** Removes and returns the least recently used producer no request holds; null if every one is held. */
@@ -256,7 +284,9 @@ public final class SenderPool implements AutoCloseable {
     synchronized (this) {
       closed = true;
       all = new ArrayList<>(entries.values());
+      all.addAll(retired);
       entries.clear();
+      retired.clear();
     }
     // A login in progress ends within the check's timeout, with a producer or without.
     all.forEach(entry -> entry.sender.handle((sender, failure) -> sender).join());

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * One produce request after its checks passed: reads records, sends each to Kafka, and writes one report
@@ -327,6 +328,9 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     try {
       stored = delivery.join();
     } catch (CompletionException e) {
+      if (e.getCause() instanceof AuthenticationException) {
+        lease.invalidate(); // the next request with these credentials proves them again
+      }
       return Errors.toFailure(e).body();
     }
     return new ProduceResponse(

@@ -290,6 +290,44 @@ class PassThroughTest {
   }
 
   @Test
+  void credentialsKafkaRejectsMidStreamGiveInBand40101AndAre401ForTheNextRequest() throws Exception {
+    broker.addScramUser("dave", "dave-secret");
+    broker.allowWrite("dave", "orders");
+    Map<String, String> quick = Map.of("producer.delivery.timeout.ms", "6000", "producer.request.timeout.ms", "3000");
+    try (TributaryServer server = server("SCRAM-SHA-512", "reauth", quick)) {
+      try (StreamingClient stream =
+          StreamingClient.open(
+              "127.0.0.1", server.port(), path("orders"), Map.of("Authorization", basic("dave", "dave-secret")))) {
+        stream.send(String.format(RECORD, "before"));
+        assertTrue(stream.readReport().startsWith("{\"error_code\":200,"));
+        broker.addScramUser("dave", "dave-changed");
+        // The broker re-authenticates the producer's connection within 3 s, with the old password. A
+        // record in flight then expires (50003, after delivery.timeout.ms); the next gets 40101.
+        List<String> reports = new ArrayList<>();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while ((reports.isEmpty() || !reports.get(reports.size() - 1).equals(FAILED)) && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          stream.send(String.format(RECORD, "after"));
+          reports.add(stream.readReport());
+        }
+        assertEquals(FAILED, reports.get(reports.size() - 1), reports.toString());
+        boolean failing = false;
+        for (String report : reports.subList(0, reports.size() - 1)) {
+          failing |= !report.startsWith("{\"error_code\":200,");
+          assertTrue(
+              failing ? report.startsWith("{\"error_code\":50003,\"message\":\"Expiring ") : report.startsWith("{\"error_code\":200,"),
+              reports.toString());
+        }
+      }
+      // The rejected producer left the pool: the old password is proven again, and refused at once.
+      Http.Reply again = post(server, basic("dave", "dave-secret"), "orders", "x");
+      assertEquals(401, again.status(), again.body());
+      assertEquals(FAILED, again.body());
+      assertEquals(200, post(server, basic("dave", "dave-changed"), "orders", "new").status());
+    }
+  }
+
+  @Test
   void thePoolStaysWithinItsBoundUnderAHundredPrincipals() throws Exception {
     AtomicInteger most = new AtomicInteger();
     AtomicBoolean sampling = new AtomicBoolean(true);

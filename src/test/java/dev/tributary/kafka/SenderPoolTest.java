@@ -125,6 +125,24 @@ class SenderPoolTest {
   }
 
   @Test
+  void aProducerWhoseCredentialsKafkaRejectsLeavesThePoolAndClosesWhenLetGo() {
+    SenderPool pool = pool(4);
+    SenderLease held = pool.acquire(user("alice"));
+    held.invalidate();
+    assertEquals(0, pool.size());
+    assertTrue(!producers.get(0).closed(), "a request still holds it");
+    SenderLease fresh = pool.acquire(user("alice"));
+    assertEquals(2, checked.size(), "the credentials are proven again");
+    assertNotSame(held.sender(), fresh.sender());
+    held.close();
+    assertTrue(producers.get(0).closed());
+    fresh.invalidate();
+    fresh.invalidate(); // twice is harmless
+    fresh.close();
+    assertTrue(producers.get(1).closed());
+  }
+
+  @Test
   void jaasValuesAreEscapedAndCredentialsAreNeverPrinted() {
     KafkaCredentials odd = new KafkaCredentials("a\"b", "c\\d\"");
     assertEquals(

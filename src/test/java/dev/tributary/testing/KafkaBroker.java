@@ -308,6 +308,8 @@ public final class KafkaBroker implements AutoCloseable {
     props.put(
         "listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
         "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    // Clients re-authenticate every few seconds, so a changed password takes effect on open connections.
+    props.put("listener.name.sasl_plaintext.connections.max.reauth.ms", "3000");
     props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
     // The plain listener and the controller: the tests' own clients and the broker itself.
     props.put("super.users", "User:ANONYMOUS");
