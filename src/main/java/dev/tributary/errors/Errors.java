@@ -46,8 +46,20 @@ public final class Errors {
   /** What a failure looks like on the wire: a status for a whole response, and the body or report. */
   public record Failure(int httpStatus, ErrorResponse body) {}
 
-  /** The failure to report for {@code error}. */
+  /** The failure to report for {@code error}; a server-side failure is logged. */
   public static Failure toFailure(Throwable error) {
+    return classify(error, true);
+  }
+
+  /**
+   * The HTTP status {@link #toFailure} gives {@code error}, without logging: for a second look at a
+   * failure that is reported (and logged) elsewhere.
+   */
+  public static int httpStatus(Throwable error) {
+    return classify(error, false).httpStatus();
+  }
+
+  private static Failure classify(Throwable error, boolean log) {
     Throwable cause = unwrap(error);
     if (cause instanceof TributaryException e) {
       return failure(e.code(), e.getMessage());
@@ -58,15 +70,17 @@ public final class Errors {
     if (cause instanceof ValueInstantiationException e
         && !(e.getCause() instanceof IllegalArgumentException)
         && e.getCause() != null) {
-      return toFailure(e.getCause());
+      return classify(e.getCause(), log);
     }
     if (cause instanceof JacksonException e) {
       return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message(describe(e)));
     }
     if (cause instanceof KafkaException e) {
-      return fromKafka(e);
+      return fromKafka(e, log);
     }
-    LOG.log(Level.SEVERE, "Unexpected failure", cause);
+    if (log) {
+      LOG.log(Level.SEVERE, "Unexpected failure", cause);
+    }
     return failure(ErrorCode.INTERNAL, ErrorCode.INTERNAL.message(null));
   }
 
@@ -105,7 +119,7 @@ public final class Errors {
   }
 
   /** Kafka's failures, by the table in the behaviour contract (spec section 4). */
-  private static Failure fromKafka(KafkaException e) {
+  private static Failure fromKafka(KafkaException e, boolean log) {
     ErrorCode code;
     if (e instanceof AuthenticationException) {
       code = ErrorCode.KAFKA_AUTHENTICATION;
@@ -122,7 +136,7 @@ public final class Errors {
     } else {
       code = ErrorCode.KAFKA_ERROR;
     }
-    if (code.httpStatus() >= 500) {
+    if (log && code.httpStatus() >= 500) {
       LOG.log(Level.WARNING, "Kafka failure: {0}", ErrorCode.oneLine(e.getMessage()));
     }
     return failure(code, code.message(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

@@ -97,12 +97,12 @@ public final class ProxyMetrics {
       return topic;
     }
     synchronized (labelledTopics) {
-      if (labelledTopics.size() < maxTopics) {
+      if (labelledTopics.contains(topic) || labelledTopics.size() < maxTopics) {
         labelledTopics.add(topic);
         return topic;
       }
     }
-    return labelledTopics.contains(topic) ? topic : OTHER_TOPICS;
+    return OTHER_TOPICS;
   }
 
   /** The meters of one topic (or of {@value #OTHER_TOPICS}), for a stream to keep. */

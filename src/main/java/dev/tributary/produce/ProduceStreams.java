@@ -1,12 +1,12 @@
 package dev.tributary.produce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.auth.Authenticator;
 import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
-import dev.tributary.auth.Authenticator;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.metrics.ProxyMetrics;
@@ -101,8 +101,8 @@ public final class ProduceStreams {
             if (lease != null) {
               lease.close();
             }
-            accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
-            jaxrs.resume(e);
+            accessLog.refused(Errors.httpStatus(e), System.nanoTime() - startNanos);
+            jaxrs.resume(e); // the error mapper reports (and logs) the failure
           }
         };
     if (authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {

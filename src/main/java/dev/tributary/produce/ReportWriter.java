@@ -210,16 +210,16 @@ final class ReportWriter implements WriteListener {
     } catch (RuntimeException e) {
       body = Errors.toFailure(e).body();
     }
+    int errorCode;
     if (body instanceof ProduceResponse produced) {
       produced.writeTo(generator);
+      errorCode = produced.errorCode();
     } else {
       mapper.writeValue(generator, body);
+      errorCode = body instanceof ErrorResponse error ? error.errorCode() : 500;
     }
     generator.flush();
     batch.write(CRLF);
-    if (body instanceof ProduceResponse produced) {
-      return produced.errorCode();
-    }
-    return body instanceof ErrorResponse error ? error.errorCode() : 500;
+    return errorCode;
   }
 }
