@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -19,8 +20,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.FileHandler;
+import java.util.logging.Handler;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -33,13 +39,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * same {@code linger.ms}, and counts a record done when Kafka has acknowledged it (for HTTP: when its
  * report arrived). Each path runs once to warm up the JIT, then once measured; broker, proxy and
  * clients share the machine's cores, so the ratios, not the absolute figures, are what to compare.
+ *
+ * <p>Runs are long (a million 100-byte records, a quarter million of 1 KB) because short ones measure
+ * start-up: over the first few hundred thousand records the JIT compilers and the broker's own warm-up
+ * take about a third of the CPU, and every path's figure is a fraction of its steady state.
  */
 public final class Benchmark {
 
   private static final int LINGER_MS = 5;
-  private static final int RECORDS = Integer.getInteger("records", 200_000);
+  private static final Integer RECORDS = Integer.getInteger("records");
   private static final int SINGLE_POSTS = Integer.getInteger("posts", 4_000);
   private static final int ROUNDS = Integer.getInteger("rounds", 3);
+  // While optimising, e.g. -Dsizes=100 -Dlatency=false measures only the 100-byte streaming paths.
+
+  /** Held here: the logging framework holds loggers weakly, and would drop this one's file handler. */
+  private static final Logger ACCESS_LOG = Logger.getLogger("dev.tributary.access");
 
   private Benchmark() {}
 
@@ -47,6 +61,12 @@ public final class Benchmark {
     try (InputStream logging = Benchmark.class.getResourceAsStream("/logging.properties")) {
       LogManager.getLogManager().readConfiguration(logging);
     }
+    // The access log stays on, as in production, but goes to a file: a line per single-record POST
+    // would bury the figures.
+    Handler accessFile = new FileHandler("target/benchmark-access.log");
+    accessFile.setFormatter(new SimpleFormatter());
+    ACCESS_LOG.setUseParentHandlers(false);
+    ACCESS_LOG.addHandler(accessFile);
     try (KafkaBroker broker = KafkaBroker.start();
         TributaryServer server =
             TributaryServer.start(
@@ -55,41 +75,58 @@ public final class Benchmark {
                     "bootstrap.servers", broker.bootstrapServers(),
                     "producer.linger.ms", String.valueOf(LINGER_MS)))) {
       String base = "/kafka/v3/clusters/" + broker.clusterId() + "/topics/";
-      System.out.printf("Tributary benchmark: %d records per run, median of %d rounds, linger.ms=%d, acks=all,"
-          + " one JVM on %d cores%n%n", RECORDS, ROUNDS, LINGER_MS, Runtime.getRuntime().availableProcessors());
+      System.out.printf("Tributary benchmark: median of %d rounds, linger.ms=%d, acks=all, one JVM on %d cores%n%n",
+          ROUNDS, LINGER_MS, Runtime.getRuntime().availableProcessors());
       for (String topic : new String[] {"bench-100", "bench-1024", "bench-single", "bench-many"}) {
         broker.createTopic(topic, 4);
       }
       System.out.printf("%-44s %12s %10s %10s%n", "path", "records/s", "vs raw", "CPU us/rec");
-      for (int size : new int[] {100, 1024}) {
+      for (String sizeText : System.getProperty("sizes", "100,1024").split(",")) {
+        int size = Integer.parseInt(sizeText.trim());
+        int count = RECORDS != null ? RECORDS : size <= 100 ? 1_000_000 : 250_000;
+        System.out.printf("%,d records of %d B per run%n", count, size);
         byte[] value = new byte[size];
         new Random(size).nextBytes(value);
-        String path = base + "bench-" + size + "/records";
+        String records = path(base, size);
         // Warm up every path, then measure them interleaved, ROUNDS times, and report medians: broker,
         // proxy and clients share the cores, and interleaving exposes each path to the same noise.
-        raw(broker, "bench-" + size, value, RECORDS);
-        streaming(server.port(), path, value, RECORDS, 1);
-        streaming(server.port(), path, value, RECORDS, 4);
+        raw(broker, "bench-" + size, value, count);
+        streaming(server.port(), records, value, count, 1);
+        streaming(server.port(), records, value, count, 4);
         double[][] figures = new double[3][ROUNDS];
         double[][] cpu = new double[3][ROUNDS];
+        List<Map<String, Double>> shares = new ArrayList<>();
+        for (int path = 0; path < 3; path++) {
+          shares.add(new LinkedHashMap<>());
+        }
         for (int round = 0; round < ROUNDS; round++) {
-          long t0 = cpuNanos();
-          figures[0][round] = raw(broker, "bench-" + size, value, RECORDS);
-          long t1 = cpuNanos();
-          figures[1][round] = streaming(server.port(), path, value, RECORDS, 1);
-          long t2 = cpuNanos();
-          figures[2][round] = streaming(server.port(), path, value, RECORDS, 4);
-          long t3 = cpuNanos();
-          cpu[0][round] = (t1 - t0) / 1e3 / RECORDS;
-          cpu[1][round] = (t2 - t1) / 1e3 / RECORDS;
-          cpu[2][round] = (t3 - t2) / 1e3 / RECORDS;
+          for (int path = 0; path < 3; path++) {
+            CpuShares before = CpuShares.now();
+            figures[path][round] = switch (path) {
+              case 0 -> raw(broker, "bench-" + size, value, count);
+              case 1 -> streaming(server.port(), records, value, count, 1);
+              default -> streaming(server.port(), records, value, count, 4);
+            };
+            CpuShares after = path == 0 ? rawProducerDone : CpuShares.now();
+            cpu[path][round] = after.totalPerRecordSince(before, count);
+            Map<String, Double> pathShares = shares.get(path);
+            after.perRecordSince(before, count).forEach((group, us) -> pathShares.merge(group, us / ROUNDS, Double::sum));
+          }
         }
         double raw = median(figures[0]);
-        System.out.printf("%-44s %12.0f %10s %10.1f%n", "raw producer, " + size + " B values", raw, "1.00", median(cpu[0]));
-        System.out.printf("%-44s %12.0f %10.2f %10.1f   (target >= 0.50)%n",
-            "HTTP streaming, 1 connection, " + size + " B", median(figures[1]), median(figures[1]) / raw, median(cpu[1]));
-        System.out.printf("%-44s %12.0f %10.2f %10.1f   (target >= 0.70)%n",
-            "HTTP streaming, 4 connections, " + size + " B", median(figures[2]), median(figures[2]) / raw, median(cpu[2]));
+        String[] names = {"raw producer, " + size + " B values", "HTTP streaming, 1 connection, " + size + " B",
+          "HTTP streaming, 4 connections, " + size + " B"};
+        String[] targets = {"", "   (target >= 0.50)", "   (target >= 0.70)"};
+        for (int path = 0; path < 3; path++) {
+          System.out.printf("%-44s %12.0f %10.2f %10.1f%s%n",
+              names[path], median(figures[path]), median(figures[path]) / raw, median(cpu[path]), targets[path]);
+          StringBuilder line = new StringBuilder("    CPU us/rec by thread:");
+          shares.get(path).forEach((group, us) -> line.append(String.format(" %s %.1f,", group, us)));
+          System.out.println(line.substring(0, line.length() - 1));
+        }
+      }
+      if (!Boolean.parseBoolean(System.getProperty("latency", "true"))) {
+        System.exit(0);
       }
       String topic = "bench-single";
       byte[] value = new byte[100];
@@ -111,13 +148,8 @@ public final class Benchmark {
     System.exit(0); // the broker leaves non-daemon threads that exec:java would wait for
   }
 
-  /**
-   * CPU time of this whole process (broker, proxy and clients): per record, a measure of cost that does
-   * not move with scheduling the way records/s does on shared cores.
-   */
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+  private static String path(String base, int size) {
+    return base + "bench-" + size + "/records";
   }
 
   private static double median(double[] values) {
@@ -125,6 +157,9 @@ public final class Benchmark {
     Arrays.sort(sorted);
     return sorted[sorted.length / 2];
   }
+
+  /** When the last raw run's records were all acknowledged: taken before its producer's I/O thread ends. */
+  private static CpuShares rawProducerDone;
 
   /** The raw producer: records/s until every record is acknowledged. */
   static double raw(KafkaBroker broker, String topic, byte[] value, int count) throws Exception {
@@ -147,6 +182,7 @@ public final class Benchmark {
       }
       acked.await();
       long nanos = System.nanoTime() - start;
+      rawProducerDone = CpuShares.now();
       if (failure.get() != null) {
         throw failure.get();
       }
@@ -158,7 +194,7 @@ public final class Benchmark {
   static double streaming(int port, String path, byte[] value, int count, int connections) throws Exception {
     byte[] record = ("{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}\n")
         .getBytes(StandardCharsets.US_ASCII);
-    ExecutorService threads = Executors.newFixedThreadPool(connections * 2);
+    ExecutorService threads = Executors.newFixedThreadPool(connections * 2, CpuShares.clientThreads());
     try {
       long start = System.nanoTime();
       List<Future<Integer>> streams = new ArrayList<>();
@@ -177,6 +213,7 @@ public final class Benchmark {
       return ok / (nanos / 1e9);
     } finally {
       threads.shutdownNow();
+      threads.awaitTermination(10, TimeUnit.SECONDS); // so each client thread has added its CPU time
     }
   }
 
@@ -226,7 +263,7 @@ public final class Benchmark {
     byte[] request = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.US_ASCII))
         .getBytes(StandardCharsets.US_ASCII);
-    ExecutorService threads = Executors.newFixedThreadPool(connections);
+    ExecutorService threads = Executors.newFixedThreadPool(connections, CpuShares.clientThreads());
     try {
       long start = System.nanoTime();
       List<Future<?>> clients = new ArrayList<>();
@@ -258,6 +295,7 @@ public final class Benchmark {
       return share * connections / ((System.nanoTime() - start) / 1e9);
     } finally {
       threads.shutdownNow();
+      threads.awaitTermination(10, TimeUnit.SECONDS); // so each client thread has added its CPU time
     }
   }
 
