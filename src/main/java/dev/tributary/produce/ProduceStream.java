@@ -3,7 +3,6 @@ package dev.tributary.produce;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.api.ErrorResponse;
-import dev.tributary.api.ProduceRequest;
 import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
@@ -293,8 +292,7 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     }
     PreparedRecord prepared;
     try {
-      ProduceRequest request = context.mapper().readValue(tokens.asParser(), ProduceRequest.class);
-      prepared = context.builder().build(topic, request);
+      prepared = context.builder().build(topic, context.reader().read(tokens));
       Integer partition = prepared.record().partition();
       if (partition != null && !context.metadata().hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class ProduceStreams {
 
   private final ObjectMapper mapper;
+  private final RequestReader reader;
   private final RecordBuilder builder;
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
@@ -56,6 +57,7 @@ public final class ProduceStreams {
       Executor pool,
       ScheduledExecutorService scheduler) {
     this.mapper = mapper;
+    this.reader = new RequestReader(mapper);
     this.builder = new RecordBuilder(mapper);
     this.authenticator = authenticator;
     this.metadata = metadata;
@@ -159,6 +161,10 @@ public final class ProduceStreams {
 
   ObjectMapper mapper() {
     return mapper;
+  }
+
+  RequestReader reader() {
+    return reader;
   }
 
   RecordBuilder builder() {

@@ -56,7 +56,11 @@ final class RecordBuilder {
         if (!node.isTextual()) {
           throw TributaryException.badRequest("data=" + echo(node.toString()) + " is not a base64 string.");
         }
-        return base64(node.textValue(), "data=" + echo(node.textValue()) + " is not a valid base64 string.");
+        byte[] decoded = base64(node.textValue());
+        if (decoded == null) {
+          throw TributaryException.badRequest("data=" + echo(node.textValue()) + " is not a valid base64 string.");
+        }
+        return decoded;
       case STRING:
         if (!node.isTextual()) {
           throw TributaryException.badRequest("data=" + echo(node.toString()) + " is not a string.");
@@ -80,12 +84,11 @@ final class RecordBuilder {
   private static List<OutgoingRecord.Header> headers(List<ProduceRequestHeader> headers) {
     List<OutgoingRecord.Header> result = new ArrayList<>(headers.size());
     for (ProduceRequestHeader header : headers) {
-      byte[] value =
-          header.value() == null
-              ? null
-              : base64(
-                  header.value(),
-                  "header " + echo(header.name()) + " has a value that is not a valid base64 string.");
+      byte[] value = header.value() == null ? null : base64(header.value());
+      if (header.value() != null && value == null) {
+        throw TributaryException.badRequest(
+            "header " + echo(header.name()) + " has a value that is not a valid base64 string.");
+      }
       result.add(new OutgoingRecord.Header(header.name(), value));
     }
     return result;
@@ -112,12 +115,15 @@ final class RecordBuilder {
     }
   }
 
-  /** Standard base64, padded or not. */
-  private static byte[] base64(String text, String problem) {
+  /**
+   * Standard base64, padded or not; null if {@code text} is not base64. (The caller words the error: a
+   * message built before it is needed would cost every record its allocation.)
+   */
+  private static byte[] base64(String text) {
     try {
       return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
-      throw TributaryException.badRequest(problem);
+      return null;
     }
   }
 

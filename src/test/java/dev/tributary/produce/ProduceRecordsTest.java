@@ -304,6 +304,7 @@ class ProduceRecordsTest {
       {"{\"headers\":{\"name\":\"h\"}}", "{\"error_code\":400,\"message\":\"Bad Request: headers must be an array.\"}"},
       {"{\"key\":\"plain\"}", "{\"error_code\":400,\"message\":\"Bad Request: key must be an object.\"}"},
       {"[1,2]", "{\"error_code\":400,\"message\":\"Bad Request: A record must be a JSON object.\"}"},
+      {"{\"value\":{\"type\":\"STRING\",\"data\":\"a\",\"data\":\"b\"}}", "{\"error_code\":400,\"message\":\"Bad Request: Duplicate field \\\"value.data\\\".\"}"},
     };
     StringBuilder body = new StringBuilder();
     List<String> expected = new ArrayList<>();
