@@ -1,9 +1,5 @@
 package dev.tributary.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
-import java.io.IOException;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -37,54 +33,5 @@ public record ProduceResponse(
     }
     Objects.requireNonNull(clusterId, "clusterId");
     Objects.requireNonNull(topicName, "topicName");
-  }
-
-  private static final SerializedString ERROR_CODE = new SerializedString("error_code");
-  private static final SerializedString CLUSTER_ID = new SerializedString("cluster_id");
-  private static final SerializedString TOPIC_NAME = new SerializedString("topic_name");
-  private static final SerializedString PARTITION_ID = new SerializedString("partition_id");
-  private static final SerializedString OFFSET = new SerializedString("offset");
-  private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
-  private static final SerializedString KEY = new SerializedString("key");
-  private static final SerializedString VALUE = new SerializedString("value");
-  private static final SerializedString TYPE = new SerializedString("type");
-  private static final SerializedString SIZE = new SerializedString("size");
-
-  /**
-   * Writes this report as data binding would (same fields, order and omissions), with the streaming
-   * API: one report per record makes this the proxy's most frequent serialization.
-   */
-  public void writeTo(JsonGenerator out) throws IOException {
-    out.writeStartObject();
-    out.writeFieldName(ERROR_CODE);
-    out.writeNumber(errorCode);
-    out.writeFieldName(CLUSTER_ID);
-    out.writeString(clusterId);
-    out.writeFieldName(TOPIC_NAME);
-    out.writeString(topicName);
-    out.writeFieldName(PARTITION_ID);
-    out.writeNumber(partitionId);
-    out.writeFieldName(OFFSET);
-    out.writeNumber(offset);
-    if (timestamp != null) {
-      out.writeFieldName(TIMESTAMP);
-      out.writeString(timestamp);
-    }
-    writeData(out, KEY, key);
-    writeData(out, VALUE, value);
-    out.writeEndObject();
-  }
-
-  private static void writeData(JsonGenerator out, SerializedString name, ProduceResponseData data)
-      throws IOException {
-    if (data != null) {
-      out.writeFieldName(name);
-      out.writeStartObject();
-      out.writeFieldName(TYPE);
-      out.writeString(data.type().name());
-      out.writeFieldName(SIZE);
-      out.writeNumber(data.size());
-      out.writeEndObject();
-    }
   }
 }

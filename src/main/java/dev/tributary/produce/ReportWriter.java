@@ -1,13 +1,11 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.ErrorResponse;
 import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.Errors;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +25,6 @@ import java.util.function.Supplier;
  * that stops reading holds no thread: its reports wait in the queue, bounded by the stream's window.
  */
 final class ReportWriter implements WriteListener {
-
-  private static final byte[] CRLF = {'\r', '\n'};
 
   /** Called after each report is written or dropped: the stream's window shrinks by one record. */
   interface Listener {
@@ -50,7 +46,6 @@ final class ReportWriter implements WriteListener {
 
   private final ServletOutputStream out;
   private final Executor executor;
-  private final ObjectMapper mapper;
   private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
   private final AtomicInteger wip = new AtomicInteger();
@@ -58,24 +53,17 @@ final class ReportWriter implements WriteListener {
   private volatile boolean broken;
   private static final int BATCH_BYTES = 64 * 1024;
 
-  // Only touched by the drain: the reports serialized but not yet written, and where they are built.
-  private final ByteArrayOutputStream batch = new ByteArrayOutputStream(8192);
-  private final JsonGenerator generator;
-  private byte[] unwritten;
-  private boolean flushed; // only touched by the drain
-  private boolean done; // only touched by the drain
+  // Only touched by the drain.
+  private final ReportEncoder batch;
+  private boolean unwritten; // the batch is built but not yet handed to the output
+  private boolean flushed;
+  private boolean done;
 
   ReportWriter(ServletOutputStream out, Executor executor, ObjectMapper mapper, Listener listener) {
     this.out = out;
     this.executor = executor;
-    this.mapper = mapper;
     this.listener = listener;
-    try {
-      this.generator = mapper.createGenerator(batch);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e); // a generator over memory cannot fail to open
-    }
-    generator.setRootValueSeparator(null); // reports are separated by CRLF, written here
+    this.batch = new ReportEncoder(mapper);
   }
 
   /** Queues the next report; once {@code ready} completes, {@code report} builds it on a writer thread. */
@@ -139,23 +127,22 @@ final class ReportWriter implements WriteListener {
       return;
     }
     while (true) {
-      if (unwritten != null) {
+      if (unwritten) {
         if (!out.isReady()) {
           return; // onWritePossible will schedule the next drain
         }
-        out.write(unwritten);
-        unwritten = null;
+        batch.writeTo(out);
+        unwritten = false;
         flushed = false;
       }
       Pending head = pollReady();
       if (head == null) {
         break;
       }
-      batch.reset();
       do {
         listener.reportDone(head, append(head.report()));
       } while (batch.size() < BATCH_BYTES && (head = pollReady()) != null);
-      unwritten = batch.toByteArray();
+      unwritten = true;
     }
     if (!flushed) {
       if (!out.isReady()) {
@@ -210,16 +197,11 @@ final class ReportWriter implements WriteListener {
     } catch (RuntimeException e) {
       body = Errors.toFailure(e).body();
     }
-    int errorCode;
     if (body instanceof ProduceResponse produced) {
-      produced.writeTo(generator);
-      errorCode = produced.errorCode();
-    } else {
-      mapper.writeValue(generator, body);
-      errorCode = body instanceof ErrorResponse error ? error.errorCode() : 500;
+      batch.append(produced);
+      return produced.errorCode();
     }
-    generator.flush();
-    batch.write(CRLF);
-    return errorCode;
+    batch.append(body);
+    return body instanceof ErrorResponse error ? error.errorCode() : 500;
   }
 }

@@ -1,0 +1,79 @@
+package dev.tributary.produce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.api.EmbeddedFormat;
+import dev.tributary.api.ErrorResponse;
+import dev.tributary.api.Json;
+import dev.tributary.api.ProduceResponse;
+import dev.tributary.api.ProduceResponseData;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The encoder's reports are data binding's JSON, byte for byte, whatever it has cached. */
+class ReportEncoderTest {
+
+  private final ObjectMapper mapper = Json.newMapper();
+
+  private static final List<ProduceResponse> REPORTS =
+      List.of(
+          new ProduceResponse(
+              200, "c-1", "t\"1\u00e9", 3, 1L << 40, "2021-02-05T19:14:42Z",
+              new ProduceResponseData(EmbeddedFormat.BINARY, 7), new ProduceResponseData(EmbeddedFormat.JSON, -1)),
+          new ProduceResponse(200, "c-1", "t\"1\u00e9", Integer.MAX_VALUE, Long.MAX_VALUE, "2021-02-05T19:14:42Z",
+              null, new ProduceResponseData(EmbeddedFormat.STRING, 0)),
+          new ProduceResponse(200, "c", "t", 0, 0, null, null, new ProduceResponseData(EmbeddedFormat.STRING, 0)),
+          new ProduceResponse(200, "c", "t", 0, 0, "2021-02-05T19:14:42.001Z", null, null),
+          new ProduceResponse(200, "c", "other", 1, 2, "2021-02-05T19:14:42.001Z",
+              new ProduceResponseData(EmbeddedFormat.STRING, Integer.MAX_VALUE), null));
+
+  @Test
+  void reportsAreDataBindingsJsonEachFollowedByCrlf() throws Exception {
+    ReportEncoder encoder = new ReportEncoder(mapper);
+    StringBuilder expected = new StringBuilder();
+    for (ProduceResponse report : REPORTS) {
+      encoder.append(report);
+      expected.append(mapper.writeValueAsString(report)).append("\r\n");
+    }
+    ErrorResponse error = new ErrorResponse(400, "Bad Request: \"x\"");
+    encoder.append((Object) error);
+    expected.append(mapper.writeValueAsString(error)).append("\r\n");
+
+    assertEquals(expected.toString(), written(encoder));
+    assertEquals(
+        "{\"error_code\":200,\"cluster_id\":\"c\",\"topic_name\":\"t\",\"partition_id\":0,\"offset\":0,"
+            + "\"timestamp\":\"2021-02-05T19:14:42.001Z\"}\r\n",
+        encoded(REPORTS.get(3)));
+  }
+
+  @Test
+  void batchesGrowPastTheirBufferAndAlternateWithoutMixing() throws Exception {
+    ReportEncoder encoder = new ReportEncoder(mapper);
+    for (int batch = 0; batch < 3; batch++) {
+      StringBuilder expected = new StringBuilder();
+      for (int i = 0; i < 500 * (batch + 1); i++) {
+        ProduceResponse report = new ProduceResponse(200, "c" + batch, "t", i % 4, i, "2021-02-05T19:14:42Z",
+            null, new ProduceResponseData(EmbeddedFormat.BINARY, i));
+        encoder.append(report);
+        expected.append(mapper.writeValueAsString(report)).append("\r\n");
+      }
+      assertEquals(expected.toString(), written(encoder), "batch " + batch);
+      assertEquals(0, encoder.size());
+    }
+  }
+
+  private String encoded(ProduceResponse report) throws Exception {
+    ReportEncoder encoder = new ReportEncoder(mapper);
+    encoder.append(report);
+    return written(encoder);
+  }
+
+  private static String written(ReportEncoder encoder) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    encoder.writeTo(out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+}
