@@ -52,9 +52,12 @@ final class ReportWriter implements WriteListener {
   private boolean finished; // guarded by this
   private volatile boolean broken;
   private static final int BATCH_BYTES = 64 * 1024;
+  private static final int TAKE = 256;
 
   // Only touched by the drain.
   private final ReportEncoder batch;
+  // Ready reports taken from the queue in one locked step, not one step each.
+  private final ArrayDeque<Pending> taken = new ArrayDeque<>();
   private boolean unwritten; // the batch is built but not yet handed to the output
   private boolean flushed;
   private boolean done;
@@ -166,16 +169,24 @@ final class ReportWriter implements WriteListener {
     }
   }
 
-  private synchronized Pending pollReady() {
-    Pending head = queue.peek();
-    if (head == null || !head.ready().isDone()) {
-      return null;
+  /** The next report, if it and every one before it are ready; null otherwise. */
+  private Pending pollReady() {
+    if (taken.isEmpty()) {
+      takeReady();
     }
-    return queue.poll();
+    return taken.poll();
+  }
+
+  /** Moves the ready reports at the head of the queue, up to {@link #TAKE}, to {@link #taken}. */
+  private synchronized void takeReady() {
+    Pending head;
+    while (taken.size() < TAKE && (head = queue.peek()) != null && head.ready().isDone()) {
+      taken.add(queue.poll());
+    }
   }
 
   private synchronized boolean isFinished() {
-    return finished && queue.isEmpty();
+    return finished && queue.isEmpty() && taken.isEmpty();
   }
 
   private void complete(boolean clientGone) {

@@ -37,8 +37,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Every path sends the same records (random bytes, as BINARY over HTTP), with {@code acks=all} and the
  * same {@code linger.ms}, and counts a record done when Kafka has acknowledged it (for HTTP: when its
- * report arrived). Each path runs once to warm up the JIT, then once measured; broker, proxy and
- * clients share the machine's cores, so the ratios, not the absolute figures, are what to compare.
+ * report arrived). Each path runs twice to warm up, then the paths take turns, five rounds, and each
+ * figure is the median; broker, proxy and clients share the machine's cores, so the ratios, not the
+ * absolute figures, are what to compare: on two cores every path is CPU-bound, and a ratio is close to
+ * the inverse ratio of CPU time per record, printed beside it.
  *
  * <p>Runs are long (a million 100-byte records, a quarter million of 1 KB) because short ones measure
  * start-up: over the first few hundred thousand records the JIT compilers and the broker's own warm-up
@@ -49,8 +51,10 @@ public final class Benchmark {
   private static final int LINGER_MS = 5;
   private static final Integer RECORDS = Integer.getInteger("records");
   private static final int SINGLE_POSTS = Integer.getInteger("posts", 4_000);
-  private static final int ROUNDS = Integer.getInteger("rounds", 3);
-  // While optimising, e.g. -Dsizes=100 -Dlatency=false measures only the 100-byte streaming paths.
+  private static final int ROUNDS = Integer.getInteger("rounds", 5);
+  private static final int WARM_UPS = 2;
+  // While optimising, e.g. -Dsizes=100 -Dlatency=false measures only the 100-byte streaming paths, and
+  // -Dsizes= only the latency paths.
 
   /** Held here: the logging framework holds loggers weakly, and would drop this one's file handler. */
   private static final Logger ACCESS_LOG = Logger.getLogger("dev.tributary.access");
@@ -82,6 +86,9 @@ public final class Benchmark {
       }
       System.out.printf("%-44s %12s %10s %10s%n", "path", "records/s", "vs raw", "CPU us/rec");
       for (String sizeText : System.getProperty("sizes", "100,1024").split(",")) {
+        if (sizeText.isBlank()) {
+          continue; // -Dsizes= measures latency only
+        }
         int size = Integer.parseInt(sizeText.trim());
         int count = RECORDS != null ? RECORDS : size <= 100 ? 1_000_000 : 250_000;
         System.out.printf("%,d records of %d B per run%n", count, size);
@@ -90,9 +97,11 @@ public final class Benchmark {
         String records = path(base, size);
         // Warm up every path, then measure them interleaved, ROUNDS times, and report medians: broker,
         // proxy and clients share the cores, and interleaving exposes each path to the same noise.
-        raw(broker, "bench-" + size, value, count);
-        streaming(server.port(), records, value, count, 1);
-        streaming(server.port(), records, value, count, 4);
+        for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
+          raw(broker, "bench-" + size, value, count);
+          streaming(server.port(), records, value, count, 1);
+          streaming(server.port(), records, value, count, 4);
+        }
         double[][] figures = new double[3][ROUNDS];
         double[][] cpu = new double[3][ROUNDS];
         List<Map<String, Double>> shares = new ArrayList<>();
@@ -130,14 +139,15 @@ public final class Benchmark {
       }
       String topic = "bench-single";
       byte[] value = new byte[100];
-      single(server.port(), base + topic + "/records", value, SINGLE_POSTS / 4, 8); // warm-up
       long[] latencies = new long[SINGLE_POSTS];
-      double rate = single(server.port(), base + topic + "/records", value, SINGLE_POSTS, 8, latencies);
-      Arrays.sort(latencies);
-      double p50 = latencies[latencies.length / 2] / 1e6;
-      double p99 = latencies[(int) (latencies.length * 0.99)] / 1e6;
-      System.out.printf("%n%-44s %12.0f records/s, p50 %.1f ms, p99 %.1f ms (target p50 <= linger.ms + 2 = %d ms)%n",
-          "single-record POSTs, 8 keep-alive connections", rate, p50, p99, LINGER_MS + 2);
+      rawSingle(broker, topic, value, SINGLE_POSTS / 4, 8, new long[SINGLE_POSTS / 4]); // warm-up
+      double rate = rawSingle(broker, topic, value, SINGLE_POSTS, 8, latencies);
+      System.out.printf("%n%-44s %12.0f records/s, %s (the baseline)%n",
+          "raw producer, 8 threads, send then wait", rate, percentiles(latencies));
+      single(server.port(), base + topic + "/records", value, SINGLE_POSTS / 4, 8); // warm-up
+      rate = single(server.port(), base + topic + "/records", value, SINGLE_POSTS, 8, latencies);
+      System.out.printf("%-44s %12.0f records/s, %s (target p50 <= linger.ms + 2 = %d ms)%n",
+          "single-record POSTs, 8 keep-alive connections", rate, percentiles(latencies), LINGER_MS + 2);
       String slow = "bench-many";
       int streams = Integer.getInteger("streams", 1000);
       long[] many = ManyStreams.run(server.port(), base + slow + "/records", streams, 20, 5);
@@ -158,17 +168,23 @@ public final class Benchmark {
     return sorted[sorted.length / 2];
   }
 
+  /** A producer as the proxy's (acks=all, idempotent, the same linger.ms), with {@code topic}'s metadata. */
+  private static KafkaProducer<byte[], byte[]> producer(KafkaBroker broker, String topic) {
+    Map<String, Object> props =
+        Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all", "linger.ms", LINGER_MS,
+            "enable.idempotence", true);
+    KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    producer.partitionsFor(topic);
+    return producer;
+  }
+
   /** When the last raw run's records were all acknowledged: taken before its producer's I/O thread ends. */
   private static CpuShares rawProducerDone;
 
   /** The raw producer: records/s until every record is acknowledged. */
   static double raw(KafkaBroker broker, String topic, byte[] value, int count) throws Exception {
-    Map<String, Object> props =
-        Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all", "linger.ms", LINGER_MS,
-            "enable.idempotence", true);
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.partitionsFor(topic);
+    try (KafkaProducer<byte[], byte[]> producer = producer(broker, topic)) {
       CountDownLatch acked = new CountDownLatch(count);
       AtomicReference<Exception> failure = new AtomicReference<>();
       long start = System.nanoTime();
@@ -187,6 +203,66 @@ public final class Benchmark {
         throw failure.get();
       }
       return count / (nanos / 1e9);
+    }
+  }
+
+  /** "p50 x ms, p99 y ms" of {@code latencies} (nanoseconds), which this sorts. */
+  private static String percentiles(long[] latencies) {
+    Arrays.sort(latencies);
+    return String.format("p50 %.1f ms, p99 %.1f ms",
+        latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6);
+  }
+
+  /**
+   * The raw producer as single-record POSTs use the proxy: {@code threads} threads share one producer,
+   * each sending a record and waiting for its acknowledgement before the next.
+   */
+  static double rawSingle(KafkaBroker broker, String topic, byte[] value, int count, int threads, long[] latencies)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer(broker, topic)) {
+      return timed(count, threads, latencies, () -> () -> producer.send(new ProducerRecord<>(topic, value)).get());
+    }
+  }
+
+  /** One client thread's round trip: {@link #once} sends a record and waits for its outcome. */
+  private interface RoundTrip extends AutoCloseable {
+    void once() throws Exception;
+
+    @Override
+    default void close() throws Exception {}
+  }
+
+  /**
+   * {@code count} round trips over {@code threads} threads, each with its own {@link RoundTrip} from
+   * {@code open}; each trip's nanoseconds go to {@code latencies}. Returns round trips per second.
+   */
+  private static double timed(int count, int threads, long[] latencies, java.util.concurrent.Callable<RoundTrip> open)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads, CpuShares.clientThreads());
+    try {
+      int share = count / threads;
+      long start = System.nanoTime();
+      List<Future<?>> clients = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t * share;
+        clients.add(pool.submit(() -> {
+          try (RoundTrip trip = open.call()) {
+            for (int i = 0; i < share; i++) {
+              long t0 = System.nanoTime();
+              trip.once();
+              latencies[first + i] = System.nanoTime() - t0;
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : clients) {
+        client.get();
+      }
+      return share * threads / ((System.nanoTime() - start) / 1e9);
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(10, TimeUnit.SECONDS); // so each client thread has added its CPU time
     }
   }
 
@@ -263,40 +339,28 @@ public final class Benchmark {
     byte[] request = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         + "Content-Length: " + body.length + "\r\n\r\n" + new String(body, StandardCharsets.US_ASCII))
         .getBytes(StandardCharsets.US_ASCII);
-    ExecutorService threads = Executors.newFixedThreadPool(connections, CpuShares.clientThreads());
-    try {
-      long start = System.nanoTime();
-      List<Future<?>> clients = new ArrayList<>();
-      int share = count / connections;
-      for (int c = 0; c < connections; c++) {
-        int first = c * share;
-        clients.add(threads.submit(() -> {
-          try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-            for (int i = 0; i < share; i++) {
-              long t0 = System.nanoTime();
-              out.write(request);
-              out.flush();
-              String response = readChunkedResponse(in);
-              latencies[first + i] = System.nanoTime() - t0;
-              if (!response.contains("{\"error_code\":200")) {
-                throw new IllegalStateException(response);
-              }
-            }
+    return timed(count, connections, latencies, () -> {
+      Socket socket = new Socket("127.0.0.1", port);
+      socket.setTcpNoDelay(true);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+      return new RoundTrip() {
+        @Override
+        public void once() throws IOException {
+          out.write(request);
+          out.flush();
+          String response = readChunkedResponse(in);
+          if (!response.contains("{\"error_code\":200")) {
+            throw new IllegalStateException(response);
           }
-          return null;
-        }));
-      }
-      for (Future<?> client : clients) {
-        client.get();
-      }
-      return share * connections / ((System.nanoTime() - start) / 1e9);
-    } finally {
-      threads.shutdownNow();
-      threads.awaitTermination(10, TimeUnit.SECONDS); // so each client thread has added its CPU time
-    }
+        }
+
+        @Override
+        public void close() throws IOException {
+          socket.close();
+        }
+      };
+    });
   }
 
   /** Reads one response whose body is chunked, up to its last chunk. */
