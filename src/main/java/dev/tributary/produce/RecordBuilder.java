@@ -84,10 +84,13 @@ final class RecordBuilder {
   private static List<OutgoingRecord.Header> headers(List<ProduceRequestHeader> headers) {
     List<OutgoingRecord.Header> result = new ArrayList<>(headers.size());
     for (ProduceRequestHeader header : headers) {
-      byte[] value = header.value() == null ? null : base64(header.value());
-      if (header.value() != null && value == null) {
-        throw TributaryException.badRequest(
-            "header " + echo(header.name()) + " has a value that is not a valid base64 string.");
+      byte[] value = null;
+      if (header.value() != null) {
+        value = base64(header.value());
+        if (value == null) {
+          throw TributaryException.badRequest(
+              "header " + echo(header.name()) + " has a value that is not a valid base64 string.");
+        }
       }
       result.add(new OutgoingRecord.Header(header.name(), value));
     }

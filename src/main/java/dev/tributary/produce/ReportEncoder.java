@@ -102,7 +102,7 @@ final class ReportEncoder {
   }
 
   /** Appends any other report body, written by the mapper, and CRLF. */
-  void append(Object report) throws IOException {
+  void appendMapped(Object report) throws IOException {
     scratch.reset();
     mapper.writeValue(errors, report);
     errors.flush();

@@ -212,7 +212,7 @@ final class ReportWriter implements WriteListener {
       batch.append(produced);
       return produced.errorCode();
     }
-    batch.append(body);
+    batch.appendMapped(body);
     return body instanceof ErrorResponse error ? error.errorCode() : 500;
   }
 }

@@ -39,7 +39,7 @@ class ReportEncoderTest {
       expected.append(mapper.writeValueAsString(report)).append("\r\n");
     }
     ErrorResponse error = new ErrorResponse(400, "Bad Request: \"x\"");
-    encoder.append((Object) error);
+    encoder.appendMapped(error);
     expected.append(mapper.writeValueAsString(error)).append("\r\n");
 
     assertEquals(expected.toString(), written(encoder));
