@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ProduceResponse;
 import dev.tributary.api.ProduceResponseData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,8 +35,6 @@ final class ReportEncoder {
   private static final byte[][] VALUE = formats(",\"value\":{\"type\":\"", "\",\"size\":");
 
   private final ObjectMapper mapper;
-  private final ByteArrayOutputStream scratch = new ByteArrayOutputStream(256);
-  private final JsonGenerator errors;
   private byte[] bytes = new byte[8192];
   private byte[] spare = new byte[8192];
   private int size;
@@ -52,12 +48,6 @@ final class ReportEncoder {
 
   ReportEncoder(ObjectMapper mapper) {
     this.mapper = mapper;
-    try {
-      this.errors = mapper.createGenerator(scratch);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a generator over memory cannot fail to open
-    }
-    errors.setRootValueSeparator(null);
   }
 
   /** The bytes of the batch so far. */
@@ -103,10 +93,7 @@ final class ReportEncoder {
 
   /** Appends any other report body, written by the mapper, and CRLF. */
   void appendMapped(Object report) throws IOException {
-    scratch.reset();
-    mapper.writeValue(errors, report);
-    errors.flush();
-    byte[] body = scratch.toByteArray();
+    byte[] body = mapper.writeValueAsBytes(report);
     ensure(body.length + CRLF.length);
     put(body);
     put(CRLF);

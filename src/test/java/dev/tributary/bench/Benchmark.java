@@ -97,11 +97,12 @@ public final class Benchmark {
         System.out.printf("%,d records of %d B per run%n", count, size);
         byte[] value = new byte[size];
         new Random(size).nextBytes(value);
-        String records = path(base, size);
+        String topic = "bench-" + size;
+        String records = base + topic + "/records";
         // Warm up every path, then measure them interleaved, ROUNDS times, and report medians: broker,
         // proxy and clients share the cores, and interleaving exposes each path to the same noise.
         for (int warmUp = 0; warmUp < WARM_UPS; warmUp++) {
-          raw(broker, "bench-" + size, value, count);
+          raw(broker, topic, value, count);
           streaming(server.port(), records, value, count, 1);
           streaming(server.port(), records, value, count, 4);
         }
@@ -115,7 +116,7 @@ public final class Benchmark {
           for (int path = 0; path < 3; path++) {
             CpuShares before = CpuShares.now();
             figures[path][round] = switch (path) {
-              case 0 -> raw(broker, "bench-" + size, value, count);
+              case 0 -> raw(broker, topic, value, count);
               case 1 -> streaming(server.port(), records, value, count, 1);
               default -> streaming(server.port(), records, value, count, 4);
             };
@@ -163,10 +164,6 @@ public final class Benchmark {
     System.out.printf("%-44s %12d reports, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 100 ms)%n",
         streams + " streams x 1 record/s + 1 stalled client", many.length,
         many[many.length / 2] / 1e6, many[(int) (many.length * 0.99)] / 1e6, many[many.length - 1] / 1e6);
-  }
-
-  private static String path(String base, int size) {
-    return base + "bench-" + size + "/records";
   }
 
   private static double median(double[] values) {

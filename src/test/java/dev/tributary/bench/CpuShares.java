@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Where a run's CPU time went, by the kind of thread that spent it: the benchmark's clients, the proxy's
- * own threads, Jetty's, the Kafka producer's I/O threads, and the broker with the JVM's GC and compilers
- * (everything else). Says which part of the path a change made cheaper, where records/s alone moves with
+ * own threads, Jetty's, the Kafka producer's I/O threads, the broker (every other live thread), and the
+ * rest of the process's CPU time (the JVM's GC and compiler threads, which are not visible as threads,
+ * and any thread other than a client's that ended between two snapshots). Says which part of the path a change made cheaper, where records/s alone moves with
  * scheduling on shared cores.
  */
 final class CpuShares {
@@ -85,7 +86,8 @@ final class CpuShares {
 
   /**
    * Microseconds of CPU per record spent by each kind of thread between {@code before} and this; what
-   * no live thread accounts for is the JVM's hidden threads (GC, JIT compilers).
+   * no live thread accounts for goes to the last group: the JVM's hidden threads (GC, JIT compilers), and
+   * threads that ended in between.
    */
   Map<String, Double> perRecordSince(CpuShares before, long records) {
     Map<String, Double> shares = new LinkedHashMap<>();
