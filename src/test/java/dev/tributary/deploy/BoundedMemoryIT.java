@@ -37,8 +37,7 @@ class BoundedMemoryIT {
     String topic = env.newTopic(1, Map.of("retention.bytes", String.valueOf(64L * 1024 * 1024), "segment.bytes", String.valueOf(16 * 1024 * 1024)));
     Path gcLog = Path.of("target", "deploy-logs", "jetty-256m-gc.log").toAbsolutePath();
     Files.createDirectories(gcLog.getParent());
-    try (ServerProcess jetty =
-        JettyDistributionIT.startJetty("jetty-256m", env, List.of("-Xmx256m", "-Xlog:gc:file=" + gcLog))) {
+    try (AppServer jetty = JettyServer.start("jetty-256m", env, List.of("-Xmx256m", "-Xlog:gc:file=" + gcLog))) {
       int port = jetty.port();
       byte[] value = new byte[1024];
       new java.util.Random(1).nextBytes(value);
@@ -49,7 +48,7 @@ class BoundedMemoryIT {
 
       try (Socket socket = new Socket("127.0.0.1", port)) {
         OutputStream out = socket.getOutputStream();
-        out.write(("POST " + env.recordsPath(topic) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        out.write(("POST " + jetty.path(env.recordsPath(topic)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         byte[] chunk = new byte[perChunk * record.length];
         for (int i = 0; i < perChunk; i++) {

@@ -1,8 +1,12 @@
 package dev.tributary.deploy;
 
+import dev.tributary.testing.Environment;
+
 /** Tomcat 11 (Jakarta EE 11): the same WAR, unchanged. */
-class Tomcat11IT extends TomcatDeployment {
-  Tomcat11IT() throws Exception {
-    super("tomcat11.home", "tomcat-11");
+class Tomcat11IT extends TomcatIT {
+
+  @Override
+  protected AppServer startServer(Environment env) throws Exception {
+    return TomcatServer.start("tomcat-11", "tomcat11.home", env);
   }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.testing;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Whole-body HTTP exchanges for tests that do not need full duplex. */
 public final class Http {
@@ -56,17 +58,25 @@ public final class Http {
     return send(HttpRequest.newBuilder(uri).GET());
   }
 
+  /**
+   * Sends {@code request} and reads the whole response. A response that does not end within 60 s fails
+   * (the client's own timeout covers only the response's head).
+   */
   public static Reply send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> response =
-          CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          CLIENT
+              .sendAsync(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+              .get(60, TimeUnit.SECONDS);
       return new Reply(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
           response.body(),
           response);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("The request failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("The response did not end within 60 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

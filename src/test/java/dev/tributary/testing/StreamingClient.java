@@ -95,6 +95,18 @@ public final class StreamingClient implements AutoCloseable {
     }
   }
 
+  /** The rest of the response body, whatever its shape (a whole-request error has no line end). */
+  public String body() throws IOException {
+    readHead();
+    while (!ended && readBodyPiece()) {
+      // collects into pending
+    }
+    ended = true;
+    String rest = pending.toString();
+    pending.setLength(0);
+    return rest;
+  }
+
   /** Every report line until the response ends. */
   public List<String> readAll() throws IOException {
     List<String> lines = new ArrayList<>();
@@ -179,6 +191,15 @@ public final class StreamingClient implements AutoCloseable {
   public void abort() throws IOException {
     socket.setSoLinger(true, 0);
     socket.close();
+  }
+
+  /** Closes the connection, from any thread (a blocked write then fails); never throws. */
+  public void closeQuietly() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closed anyway
+    }
   }
 
   @Override

@@ -5,79 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.StreamingClient;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
  * The built WAR in the Jetty 12.1 distribution (jetty-home from Maven Central), deployed through this
  * repository's own jetty-base, with its DoSFilter.
  */
-class JettyDistributionIT {
+class JettyIT extends ConformanceSuite {
 
-  private static Environment env;
-  private static ServerProcess jetty;
-
-  @BeforeAll
-  static void start() throws Exception {
-    env = Environment.get();
-    jetty = startJetty("jetty", env, List.of());
-  }
-
-  /**
-   * The Jetty distribution serving the built WAR through this repository's jetty-base, on a free port,
-   * configured for the shared broker by environment variable, with {@code jvmOptions} (e.g. -Xmx).
-   */
-  static ServerProcess startJetty(String name, Environment env, List<String> jvmOptions) throws Exception {
-    int port = ServerProcess.freePort();
-    Path home = ServerProcess.property("jetty.home");
-    List<String> command = new java.util.ArrayList<>();
-    command.add(javaCommand());
-    command.addAll(jvmOptions);
-    command.addAll(
-        List.of(
-            "-jar",
-            home.resolve("start.jar").toString(),
-            "jetty.base=" + ServerProcess.property("jetty.base"),
-            "jetty.http.port=" + port,
-            "tributary.war=" + ServerProcess.property("tributary.war")));
-    return ServerProcess.start(
-        name, command, home, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()), port);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (jetty != null) {
-      jetty.close();
-    }
-  }
-
-  static String javaCommand() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  @Override
+  protected AppServer startServer(Environment env) throws Exception {
+    return JettyServer.start("jetty", env, List.of());
   }
 
   @Test
-  void streamsRecordsEndToEnd() throws Exception {
-    DeploymentChecks.streamsRecordsEndToEnd(env, "127.0.0.2", jetty.port(), jetty::output);
-  }
-
-  @Test
+  @Order(500)
   void aBurstBeyondTheLimitGets429WhileAClientWithinItKeepsGetting200() throws Exception {
     CompletableFuture<List<RawHttp.Reply>> burst =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return DeploymentChecks.burst("127.0.0.3", jetty.port(), 60);
+                return burst("127.0.0.3", 60);
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
             });
     for (int i = 0; i < 5; i++) {
-      RawHttp.Reply polite = RawHttp.get("127.0.0.4", jetty.port(), "/v3/clusters");
+      RawHttp.Reply polite = RawHttp.get("127.0.0.4", server.port(), server.path("/v3/clusters"));
       assertEquals(200, polite.status(), polite.text());
       Thread.sleep(200);
     }
@@ -93,11 +50,13 @@ class JettyDistributionIT {
   }
 
   @Test
+  @Order(510)
   void aStreamOutlivingTheFiltersDefaultMaxRequestMsIsNotCut() throws Exception {
     String topic = env.newTopic(1);
     long deadline = System.nanoTime() + 35_000_000_000L; // DoSFilter's default maxRequestMs is 30 s
     int sent = 0;
-    try (StreamingClient client = StreamingClient.open("127.0.0.5", jetty.port(), env.recordsPath(topic))) {
+    try (StreamingClient client =
+        StreamingClient.open("127.0.0.5", server.port(), server.path(env.recordsPath(topic)))) {
       while (System.nanoTime() < deadline) {
         client.send("{\"value\":{\"type\":\"STRING\",\"data\":\"tick-" + sent + "\"}}");
         String report = client.readReport();
@@ -109,5 +68,14 @@ class JettyDistributionIT {
       assertEquals(List.of(), client.readAll());
     }
     assertEquals(sent, env.consume(topic, sent).size());
+  }
+
+  /** {@code count} GETs as fast as possible from {@code localAddress}. */
+  private List<RawHttp.Reply> burst(String localAddress, int count) throws Exception {
+    List<RawHttp.Reply> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      replies.add(RawHttp.get(localAddress, server.port(), server.path("/v3/clusters")));
+    }
+    return replies;
   }
 }

@@ -1,0 +1,483 @@
+package dev.tributary.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.testing.Environment;
+import dev.tributary.testing.Http;
+import dev.tributary.testing.StreamingClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What the built WAR must do on every real server, checked the same way on each: a subclass only starts
+ * its server ({@link #startServer}) and may add checks of that server's own features, ordered before
+ * {@link #LAST}.
+ *
+ * <p>Every case produces to a topic of its own and compares each report, byte for byte, with what Kafka
+ * stored. After the cases: no stream is open, no connection is left half-closed, no thread is running
+ * Tributary's code, and Tributary's own threads are back to what they were after the first request; then
+ * the WAR is undeployed the server's way and must leave none of its threads behind.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// On a thread of its own, so that a case blocked in a socket write still fails at its timeout.
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+abstract class ConformanceSuite {
+
+  /** Checks of a server's own features come before this order; the suite's final checks after it. */
+  static final int LAST = 1000;
+
+  protected final Environment env = Environment.get();
+  protected AppServer server;
+  private List<String> baselineThreads;
+
+  /** Starts the server with the built WAR deployed at {@link AppServer#CONTEXT_PATH}. */
+  protected abstract AppServer startServer(Environment env) throws Exception;
+
+  @BeforeAll
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void start() throws Exception {
+    long started = System.nanoTime();
+    server = startServer(env);
+    System.out.printf("%s: the WAR answered %d ms after the server was started%n",
+        server.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    // A first request creates what the WAR keeps for its lifetime (the producer and its I/O thread). It
+    // is not a check: if it fails, the cases below say how.
+    try {
+      Http.post(server.uri(recordsPath(env.newTopic(1))), record("STRING", "\"warm-up\""));
+    } catch (RuntimeException e) {
+      System.out.printf("%s: the first produce request failed: %s%n", server.name(), e);
+    }
+    baselineThreads = ownedBusyThreads();
+  }
+
+  @AfterAll
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  // ---- the body, however it arrives ----
+
+  @Test
+  @Order(10)
+  void oneRecordWithAContentLengthGetsItsReportAndTheResponseEnds() throws Exception {
+    String topic = env.newTopic(1);
+    Http.Reply reply = Http.post(server.uri(recordsPath(topic)), record("STRING", "\"one\""));
+    assertEquals(200, reply.status(), reply.body());
+    assertEquals("application/json", reply.contentType());
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1);
+    assertEquals(List.of("one"), values(stored));
+    assertEquals(List.of(success(topic, stored.get(0), null, "STRING")), reply.lines());
+  }
+
+  @Test
+  @Order(20)
+  void aThousandRecordsWithAContentLengthGetAThousandReportsInOrder() throws Exception {
+    String topic = env.newTopic(3);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 1000; i++) {
+      body.append("{\"key\":{\"type\":\"STRING\",\"data\":\"k").append(i)
+          .append("\"},\"value\":{\"type\":\"JSON\",\"data\":{\"n\":").append(i).append("}}}\n");
+    }
+    Http.Reply reply = Http.post(server.uri(recordsPath(topic)), body.toString());
+    assertEquals(200, reply.status(), reply.body());
+    List<String> reports = reply.lines();
+    assertEquals(1000, reports.size());
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1000);
+    assertEquals(1000, stored.size());
+    for (int i = 0; i < 1000; i++) {
+      ConsumerRecord<byte[], byte[]> record = find(stored, reports.get(i));
+      assertEquals("k" + i, new String(record.key(), StandardCharsets.UTF_8));
+      assertEquals("{\"n\":" + i + "}", new String(record.value(), StandardCharsets.UTF_8));
+      assertEquals(success(topic, record, "STRING", "JSON"), reports.get(i));
+    }
+  }
+
+  /**
+   * Each body arrives whole while its request's checks run (a topic not yet cached), so its reading starts
+   * on a thread of the proxy's and meets the body's end there: every record must still be read.
+   */
+  @Test
+  @Order(25)
+  void bodiesThatArriveWhileTheChecksRunAreReadToTheirEnd() throws Exception {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 2000; i++) {
+      body.append("{\"value\":{\"type\":\"STRING\",\"data\":\"").append("v".repeat(50)).append(i).append("\"}}\n");
+    }
+    for (int round = 0; round < 5; round++) {
+      String topic = env.newTopic(1);
+      Http.Reply reply = Http.post(server.uri(recordsPath(topic)), body.toString());
+      assertEquals(200, reply.status(), reply.body());
+      List<String> reports = reply.lines();
+      assertEquals(2000, reports.stream().filter(r -> r.startsWith("{\"error_code\":200,")).count(),
+          "round " + round + ": " + reports.get(reports.size() - 1));
+      assertEquals(2000, reports.size());
+    }
+  }
+
+  @Test
+  @Order(30)
+  void aChunkedBodyWrittenInOnePieceGetsEveryReportAndTheResponseEnds() throws Exception {
+    String topic = env.newTopic(1);
+    String records = record("STRING", "\"a\"") + record("STRING", "\"b\"") + record("STRING", "\"c\"");
+    RawHttp.Response response =
+        RawHttp.exchange(
+            server.port(),
+            "POST " + server.path(recordsPath(topic)) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(records.length()) + "\r\n" + records + "\r\n0\r\n\r\n");
+    assertEquals(200, response.status(), response.body());
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 3);
+    assertEquals(List.of("a", "b", "c"), values(stored));
+    List<String> expected = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : stored) {
+      expected.add(success(topic, record, null, "STRING") + "\r\n");
+    }
+    assertEquals(String.join("", expected), response.body());
+  }
+
+  @Test
+  @Order(40)
+  void fullDuplexEachReportArrivesBeforeTheNextRecordIsSent() throws Exception {
+    String topic = env.newTopic(1);
+    List<String> reports = new ArrayList<>();
+    try (StreamingClient client =
+        StreamingClient.open("127.0.0.2", server.port(), server.path(recordsPath(topic)))) {
+      for (int i = 0; i < 5; i++) {
+        client.send(record("STRING", "\"duplex-" + i + "\"") + "\n");
+        reports.add(client.readReport()); // the body is still open: this returns only in full duplex
+      }
+      client.send("{\"value\":{\"type\":\"BINARY\",\"data\":1}}");
+      client.end();
+      reports.addAll(client.readAll());
+      assertEquals(200, client.status());
+      assertEquals("chunked", client.headers().get("transfer-encoding"));
+    }
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 5);
+    List<String> expected = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> record : stored) {
+      expected.add(success(topic, record, null, "STRING"));
+    }
+    expected.add("{\"error_code\":400,\"message\":\"Bad Request: data=1 is not a base64 string.\"}");
+    assertEquals(List.of("duplex-0", "duplex-1", "duplex-2", "duplex-3", "duplex-4"), values(stored));
+    assertEquals(expected, reports);
+    String accessLine =
+        "127.0.0.2 \"POST " + server.path(recordsPath(topic)) + "\" 200 records=6 (200:5 400:1) bytes=";
+    server.awaitUntil(Duration.ofSeconds(10), () -> server.log().contains(accessLine), "the access-log line " + accessLine);
+  }
+
+  // ---- whole-request errors ----
+
+  @Test
+  @Order(50)
+  void anEmptyBodyGets422HoweverItIsSent() throws Exception {
+    String empty = "{\"error_code\":422,\"message\":\"Payload error. Request body is empty. Data is required.\"}";
+    String path = server.path(recordsPath(env.newTopic(1)));
+    String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n";
+    for (String request :
+        List.of(
+            head + "Content-Length: 0\r\n\r\n",
+            head + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            head + "Content-Length: 4\r\n\r\n \r\n\t")) {
+      RawHttp.Response response = RawHttp.exchange(server.port(), request);
+      assertEquals(422, response.status(), request);
+      assertEquals(empty, response.body(), request);
+    }
+  }
+
+  @Test
+  @Order(60)
+  void unknownClustersTopicsAndPathsGet404() throws Exception {
+    String topic = env.newTopic(1);
+    assertReply(
+        Http.post(server.uri("/v3/clusters/nope/topics/" + topic + "/records"), record("STRING", "\"x\"")),
+        404, "{\"error_code\":404,\"message\":\"Cluster nope cannot be found.\"}");
+    assertReply(
+        Http.post(server.uri(recordsPath("no-such-topic")), record("STRING", "\"x\"")),
+        404, "{\"error_code\":40403,\"message\":\"This server does not host this topic-partition.\"}");
+    assertReply(
+        Http.get(server.uri("/v3/nothing-here")), 404, "{\"error_code\":404,\"message\":\"HTTP 404 Not Found\"}");
+  }
+
+  @Test
+  @Order(70)
+  void otherContentTypesGet415AndOtherCharsets400() throws Exception {
+    String path = recordsPath(env.newTopic(1));
+    byte[] body = record("STRING", "\"x\"").getBytes(StandardCharsets.UTF_8);
+    String unsupported = "{\"error_code\":415,\"message\":\"HTTP 415 Unsupported Media Type\"}";
+    assertReply(Http.post(server.uri(path), "text/plain", body), 415, unsupported);
+    assertReply(Http.post(server.uri(path), "application/x-www-form-urlencoded", body), 415, unsupported);
+    assertReply(
+        Http.post(server.uri(path), "application/json; charset=DEADBEEF", body),
+        400,
+        "{\"error_code\":400,\"message\":\"Unsupported charset in Content-Type header. Supports \\\"UTF-8\\\" and \\\"ISO-8859-1\\\".\"}");
+  }
+
+  // ---- streams that end early ----
+
+  @Test
+  @Order(80)
+  void aSyntaxErrorMidStreamEndsTheStreamAfterTheEarlierReports() throws Exception {
+    String topic = env.newTopic(1);
+    Http.Reply reply =
+        Http.postChunked(
+            server.uri(recordsPath(topic)),
+            record("STRING", "\"before\"") + "{\"value\": nope}" + record("STRING", "\"after\""));
+    assertEquals(200, reply.status(), reply.body());
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1);
+    assertEquals(List.of("before"), values(stored));
+    assertEquals(
+        List.of(
+            success(topic, stored.get(0), null, "STRING"),
+            "{\"error_code\":400,\"message\":\"Bad Request: Error processing message: Unrecognized token 'nope': was"
+                + " expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\"}"),
+        reply.lines());
+  }
+
+  @Test
+  @Order(90)
+  void aRecordOverTheSizeLimitEndsTheStreamWith413() throws Exception {
+    String topic = env.newTopic(1);
+    List<String> reports;
+    try (StreamingClient client = StreamingClient.open(server.port(), server.path(recordsPath(topic)))) {
+      client.send(record("STRING", "\"before\""));
+      CompletableFuture<List<String>> reading =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.readAll();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      // Once the response has ended, nothing more is read from this connection: stop writing to it.
+      reading.whenComplete((read, error) -> client.closeQuietly());
+      // An endless value: the server must answer once the record passes the limit, without reading on.
+      client.send("{\"value\":{\"type\":\"STRING\",\"data\":\"");
+      String piece = "x".repeat(64 * 1024);
+      try {
+        for (int sent = 0; sent < 64 && !reading.isDone(); sent++) {
+          client.send(piece);
+        }
+      } catch (IOException closed) {
+        // The response ended (and the connection was closed here or by the server) while writing.
+      }
+      reports = reading.get(30, TimeUnit.SECONDS);
+    }
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1);
+    assertEquals(List.of("before"), values(stored));
+    assertEquals(
+        List.of(
+            success(topic, stored.get(0), null, "STRING"),
+            "{\"error_code\":413,\"message\":\"The record is larger than the maximum of 2097152 bytes"
+                + " (api.v3.produce.request.size.limit.max.bytes).\"}"),
+        reports);
+  }
+
+  @Test
+  @Order(100)
+  void aClientThatDisconnectsMidStreamLeavesTheServerServing() throws Exception {
+    String topic = env.newTopic(1);
+    for (int i = 0; i < 20; i++) {
+      StreamingClient client = StreamingClient.open(server.port(), server.path(recordsPath(topic)));
+      client.send(record("STRING", "\"v" + i + "\"") + "{\"value\":{\"type\":");
+      assertTrue(client.readReport().startsWith("{\"error_code\":200,"));
+      client.abort();
+    }
+    assertEquals(20, env.consume(topic, 20).size(), "each client's complete record was produced");
+    Http.Reply after = Http.post(server.uri(recordsPath(topic)), record("STRING", "\"after\""));
+    assertEquals(200, after.status(), after.body());
+    assertTrue(after.lines().get(0).startsWith("{\"error_code\":200,"), after.body());
+  }
+
+  // ---- what a new user does first ----
+
+  @Test
+  @Order(110)
+  void curlWithDataGetsItsReportAndEnds() throws Exception {
+    String topic = env.newTopic(1);
+    String url = server.uri(recordsPath(topic)).toString();
+    String json = "{\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}";
+    Curl withType = Curl.run("-H", "Content-Type: application/json", "--data", json, url);
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1);
+    assertEquals(List.of("x"), values(stored));
+    assertEquals(new Curl(0, success(topic, stored.get(0), null, "STRING") + "\r\n"), withType);
+    // Without a Content-Type curl says the body is a form, which this endpoint does not take.
+    assertEquals(
+        new Curl(0, "{\"error_code\":415,\"message\":\"HTTP 415 Unsupported Media Type\"}"),
+        Curl.run("--data", json, url));
+  }
+
+  @Test
+  @Order(120)
+  void everyEndpointAnswersUnderTheContextPathAndNamesIt() throws Exception {
+    String cluster = env.broker().clusterId();
+    String base = "http://127.0.0.1:" + server.port() + AppServer.CONTEXT_PATH;
+    String clusterJson =
+        "{\"kind\":\"KafkaCluster\",\"metadata\":{\"self\":\"" + base + "/v3/clusters/" + cluster
+            + "\",\"resource_name\":\"crn:///kafka=" + cluster + "\"},\"cluster_id\":\"" + cluster + "\"}";
+    assertReply(
+        Http.get(server.uri("/v3/clusters")),
+        200,
+        "{\"kind\":\"KafkaClusterList\",\"metadata\":{\"self\":\"" + base + "/v3/clusters\",\"next\":null},\"data\":["
+            + clusterJson + "]}");
+    assertReply(Http.get(server.uri("/v3/clusters/" + cluster)), 200, clusterJson);
+    assertReply(
+        Http.get(server.uri("/kafka/v3/clusters/" + cluster)),
+        200,
+        clusterJson.replace(base + "/v3/", base + "/kafka/v3/"));
+    assertReply(Http.get(server.uri("/health/live")), 200, "{\"status\":\"UP\"}");
+    assertReply(
+        Http.get(server.uri("/health/ready")), 200, "{\"status\":\"UP\",\"cluster_id\":\"" + cluster + "\",\"brokers\":1}");
+    Http.Reply metrics = Http.get(server.uri("/metrics"));
+    assertEquals(200, metrics.status());
+    assertTrue(metrics.body().contains("\ntributary_streams_open "), metrics.body());
+    Http.Reply openapi = Http.get(server.uri("/openapi.yaml"));
+    assertEquals(200, openapi.status());
+    assertTrue(openapi.body().contains("\nservers:\n- url: " + AppServer.CONTEXT_PATH + "\n"), openapi.body());
+    String topic = env.newTopic(1);
+    Http.Reply produced = Http.post(server.uri("/v3/clusters/" + cluster + "/topics/" + topic + "/records"), "{}");
+    assertEquals(200, produced.status(), produced.body());
+    assertTrue(produced.lines().get(0).startsWith("{\"error_code\":200,"), produced.body());
+  }
+
+  // ---- after the suite ----
+
+  @Test
+  @Order(LAST + 1)
+  void afterTheSuiteNoStreamIsOpenNoConnectionHalfClosedAndNoThreadLeft() throws Exception {
+    server.awaitUntil(
+        Duration.ofSeconds(20),
+        () -> streamsOpen() == 0 && closeWait() == 0 && ownedBusyThreads().equals(baselineThreads),
+        "the server to settle");
+    assertEquals(0, streamsOpen(), "tributary_streams_open");
+    assertEquals(0, closeWait(), "connections in CLOSE-WAIT");
+    assertEquals(baselineThreads, ownedBusyThreads(), "Tributary's threads, other than idle pool workers");
+    System.out.printf("%s: after the suite, Tributary's threads other than idle pool workers: %s%n",
+        server.name(), baselineThreads);
+  }
+
+  @Test
+  @Order(LAST + 2)
+  void undeployingLeavesNoThreadBehind() throws Exception {
+    server.undeploy(Duration.ofSeconds(60));
+    server.awaitUntil(Duration.ofSeconds(30), () -> threads(t -> t.ownedByTributary() || t.inTributary()).isEmpty(),
+        "Tributary's threads to end");
+    List<String> leaks =
+        server.log().lines()
+            .filter(line -> Stream.of("appears to have started a thread", "memory leak", "failed to stop it",
+                    "were still running after it was stopped")
+                .anyMatch(line::contains))
+            .toList();
+    assertEquals(List.of(), leaks, "the server reports leaks on undeploy");
+  }
+
+  // ---- helpers ----
+
+  protected String recordsPath(String topic) {
+    return env.recordsPath(topic);
+  }
+
+  static String record(String type, String data) {
+    return "{\"value\":{\"type\":\"" + type + "\",\"data\":" + data + "}}";
+  }
+
+  /** The exact report of {@code record}, whose key and value were sent as {@code keyType} and {@code valueType}. */
+  protected String success(String topic, ConsumerRecord<byte[], byte[]> record, String keyType, String valueType) {
+    return "{\"error_code\":200,\"cluster_id\":\"" + env.broker().clusterId() + "\",\"topic_name\":\"" + topic
+        + "\",\"partition_id\":" + record.partition() + ",\"offset\":" + record.offset() + ",\"timestamp\":\""
+        + Instant.ofEpochMilli(record.timestamp()) + "\""
+        + (keyType == null ? "" : ",\"key\":{\"type\":\"" + keyType + "\",\"size\":" + record.key().length + "}")
+        + (valueType == null ? "" : ",\"value\":{\"type\":\"" + valueType + "\",\"size\":" + record.value().length + "}")
+        + "}";
+  }
+
+  private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+    return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+  }
+
+  private static final Pattern WHERE = Pattern.compile("\"partition_id\":(\\d+),\"offset\":(\\d+)");
+
+  /** The stored record a success report names. */
+  private static ConsumerRecord<byte[], byte[]> find(List<ConsumerRecord<byte[], byte[]>> stored, String report) {
+    Matcher m = WHERE.matcher(report);
+    assertTrue(m.find(), report);
+    int partition = Integer.parseInt(m.group(1));
+    long offset = Long.parseLong(m.group(2));
+    return stored.stream()
+        .filter(r -> r.partition() == partition && r.offset() == offset)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no stored record at " + partition + "/" + offset + ": " + report));
+  }
+
+  private static void assertReply(Http.Reply reply, int status, String body) {
+    assertEquals(status + " " + body, reply.status() + " " + reply.body());
+    assertEquals("application/json", reply.contentType());
+  }
+
+  /** {@code tributary_streams_open} as the server's {@code /metrics} says now. */
+  private double streamsOpen() {
+    Http.Reply metrics = Http.get(server.uri("/metrics"));
+    Matcher m = Pattern.compile("(?m)^tributary_streams_open (\\S+)$").matcher(metrics.body());
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
+  private long closeWait() {
+    try {
+      return ServerSockets.closeWait(server.port());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Tributary's own threads (pools, timers, Kafka clients) that are not idle pool workers, by name. */
+  private List<String> ownedBusyThreads() {
+    return threads(t -> (t.ownedByTributary() && !t.idleWorker()) || t.inTributary()).stream()
+        .map(t -> t.name().replaceAll("\\d+", "#"))
+        .sorted()
+        .toList();
+  }
+
+  private List<ServerThreads.Thread> threads(java.util.function.Predicate<ServerThreads.Thread> which) {
+    try {
+      return ServerThreads.of(server.pid()).stream().filter(which).toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What the real {@code curl} printed and its exit code. */
+  record Curl(int exit, String output) {
+    static Curl run(String... arguments) throws IOException, InterruptedException {
+      List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
+      command.addAll(List.of(arguments));
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Curl(process.waitFor(), output);
+    }
+  }
+}

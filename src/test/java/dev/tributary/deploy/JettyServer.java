@@ -1,0 +1,62 @@
+package dev.tributary.deploy;
+
+import dev.tributary.testing.Environment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Jetty 12.1 distribution ({@code jetty-home} from Maven Central) running a copy of this
+ * repository's {@code jetty-base}, changed only as the README tells an operator to: {@code
+ * webapps/tributary.properties} names the WAR and the context path, and {@code
+ * TRIBUTARY_BOOTSTRAP_SERVERS} is in the environment.
+ */
+final class JettyServer {
+
+  private JettyServer() {}
+
+  static AppServer start(String name, Environment env, List<String> jvmOptions) throws Exception {
+    Path base = Path.of("target", "deploy-" + name, "jetty-base").toAbsolutePath();
+    ServerProcess.deleteTree(base);
+    ServerProcess.copyTree(ServerProcess.property("jetty.base"), base);
+    Files.writeString(
+        base.resolve("webapps/tributary.properties"),
+        "tributary.war=" + ServerProcess.property("tributary.war") + "\n"
+            + "tributary.contextPath=" + AppServer.CONTEXT_PATH + "\n");
+    int port = ServerProcess.freePort();
+    Path home = ServerProcess.property("jetty.home");
+    List<String> command = new ArrayList<>();
+    command.add(javaCommand());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-jar",
+            home.resolve("start.jar").toString(),
+            "jetty.base=" + base,
+            "jetty.http.port=" + port,
+            // Hot undeployment, so a test can take the WAR away and inspect what is left running.
+            "jetty.deploy.scanInterval=1"));
+    ServerProcess process =
+        ServerProcess.start(
+            name, command, base, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()),
+            commandLine -> commandLine.contains("start.jar"));
+    AppServer server =
+        new AppServer(
+            name,
+            process,
+            port,
+            List.of(),
+            () -> {
+              Files.delete(base.resolve("webapps/tributary.properties"));
+              Files.delete(base.resolve("webapps/tributary.xml"));
+            });
+    return AppServer.deployed(server, Duration.ofSeconds(90));
+  }
+
+  static String javaCommand() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}

@@ -1,0 +1,100 @@
+package dev.tributary.deploy;
+
+import dev.tributary.testing.Environment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Tomcat (from Maven Central) with a {@code CATALINA_BASE} of its own, configured the way the
+ * README tells an operator to: the WAR as {@code webapps/tributary.war}, {@code bootstrap.servers} as a
+ * context {@code <Parameter>} in {@code conf/Catalina/localhost/tributary.xml}, and Tomcat's
+ * RateLimitFilter in {@code conf/web.xml}.
+ */
+final class TomcatServer {
+
+  /** The RateLimitFilter exactly as the README shows it. */
+  static final String RATE_LIMIT_FILTER =
+      "<filter>\n"
+          + "  <filter-name>RateLimitFilter</filter-name>\n"
+          + "  <filter-class>org.apache.catalina.filters.RateLimitFilter</filter-class>\n"
+          + "  <async-supported>true</async-supported>\n"
+          + "  <init-param><param-name>bucketDuration</param-name><param-value>60</param-value></init-param>\n"
+          + "  <init-param><param-name>bucketRequests</param-name><param-value>300</param-value></init-param>\n"
+          + "</filter>\n"
+          + "<filter-mapping>\n"
+          + "  <filter-name>RateLimitFilter</filter-name>\n"
+          + "  <url-pattern>/*</url-pattern>\n"
+          + "  <dispatcher>REQUEST</dispatcher>\n"
+          + "</filter-mapping>\n";
+
+  private TomcatServer() {}
+
+  static AppServer start(String name, String homeProperty, Environment env) throws Exception {
+    Path home = ServerProcess.property(homeProperty);
+    Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
+    int port = ServerProcess.freePort();
+    prepareBase(home, base, port, env);
+    ServerProcess process =
+        ServerProcess.start(
+            name,
+            List.of(
+                JettyServer.javaCommand(),
+                // As catalina.sh does: lets Tomcat's leak detection look inside the JDK on undeploy.
+                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                "--add-opens=java.base/java.io=ALL-UNNAMED",
+                "--add-opens=java.base/java.util=ALL-UNNAMED",
+                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+                "-cp",
+                home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
+                "-Dcatalina.home=" + home,
+                "-Dcatalina.base=" + base,
+                "-Djava.io.tmpdir=" + base.resolve("temp"),
+                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+                "org.apache.catalina.startup.Bootstrap",
+                "start"),
+            base,
+            Map.of(),
+            commandLine -> commandLine.contains("org.apache.catalina.startup.Bootstrap"));
+    AppServer server =
+        new AppServer(name, process, port, List.of(), () -> Files.delete(base.resolve("webapps/tributary.war")));
+    return AppServer.deployed(server, Duration.ofSeconds(90));
+  }
+
+  /** A CATALINA_BASE of its own: Tomcat's conf on a free port, the rate limit, the context file, the WAR. */
+  private static void prepareBase(Path home, Path base, int port, Environment env) throws IOException {
+    ServerProcess.deleteTree(base);
+    for (String dir : List.of("conf/Catalina/localhost", "logs", "temp", "work", "webapps")) {
+      Files.createDirectories(base.resolve(dir));
+    }
+    try (Stream<Path> conf = Files.list(home.resolve("conf"))) {
+      for (Path file : (Iterable<Path>) conf::iterator) {
+        if (Files.isRegularFile(file)) {
+          Files.copy(file, base.resolve("conf").resolve(file.getFileName()));
+        }
+      }
+    }
+    Path serverXml = base.resolve("conf/server.xml");
+    Files.writeString(
+        serverXml,
+        Files.readString(serverXml)
+            .replace("port=\"8080\"", "port=\"" + port + "\"")
+            .replace("port=\"8005\"", "port=\"-1\""));
+    Path webXml = base.resolve("conf/web.xml");
+    String web = Files.readString(webXml);
+    int end = web.lastIndexOf("</web-app>");
+    Files.writeString(webXml, web.substring(0, end) + RATE_LIMIT_FILTER + web.substring(end));
+    Files.writeString(
+        base.resolve("conf/Catalina/localhost/tributary.xml"),
+        "<Context>\n  <Parameter name=\"bootstrap.servers\" value=\"" + env.broker().bootstrapServers()
+            + "\" override=\"false\"/>\n</Context>\n");
+    AppServer.copyWar(base.resolve("webapps"), "tributary.war");
+  }
+}

@@ -1,0 +1,59 @@
+package dev.tributary.deploy;
+
+import dev.tributary.testing.Environment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * WildFly ({@code wildfly-dist} from Maven Central) with a server base directory of its own, run the
+ * way the README tells an operator to: {@code bin/standalone.sh -Dtributary.bootstrap.servers=…}, the
+ * WAR dropped into {@code deployments/}, and nothing else (the WAR's own {@code
+ * jboss-deployment-structure.xml} keeps WildFly's RESTEasy and Jackson away from it).
+ */
+final class WildFlyServer {
+
+  private WildFlyServer() {}
+
+  static AppServer start(String name, Environment env) throws Exception {
+    Path home = ServerProcess.property("wildfly.home");
+    Path base = Path.of("target", "deploy-" + name, "standalone").toAbsolutePath();
+    ServerProcess.deleteTree(base.getParent());
+    Files.createDirectories(base.resolve("configuration"));
+    try (Stream<Path> conf = Files.list(home.resolve("standalone/configuration"))) {
+      for (Path file : (Iterable<Path>) conf::iterator) {
+        if (Files.isRegularFile(file)) {
+          Files.copy(file, base.resolve("configuration").resolve(file.getFileName()));
+        }
+      }
+    }
+    AppServer.copyWar(base.resolve("deployments"), "tributary.war");
+    int port = ServerProcess.freePort();
+    ServerProcess process =
+        ServerProcess.start(
+            name,
+            List.of(
+                "bash",
+                home.resolve("bin/standalone.sh").toString(),
+                "-Djboss.server.base.dir=" + base,
+                "-Djboss.http.port=" + port,
+                "-Djboss.https.port=" + ServerProcess.freePort(),
+                "-Djboss.management.http.port=" + ServerProcess.freePort(),
+                "-Djboss.management.https.port=" + ServerProcess.freePort(),
+                "-Dtributary.bootstrap.servers=" + env.broker().bootstrapServers()),
+            home,
+            Map.of(),
+            commandLine -> commandLine.contains("jboss-modules.jar"));
+    AppServer server =
+        new AppServer(
+            name,
+            process,
+            port,
+            List.of(base.resolve("log/server.log")),
+            () -> Files.delete(base.resolve("deployments/tributary.war")));
+    return AppServer.deployed(server, Duration.ofSeconds(120));
+  }
+}
