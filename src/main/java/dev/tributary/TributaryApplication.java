@@ -19,6 +19,7 @@ import dev.tributary.produce.ProduceStreams;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -29,19 +30,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import org.glassfish.jersey.server.ResourceConfig;
 
 /**
  * The one place that builds the proxy and takes it down: configuration, the Kafka producer and admin
- * client, the report writers and the resources, all with {@code new}.
+ * client, the report writers, the resources and the Jersey servlet that serves them, all with {@code
+ * new}.
  *
- * <p>Declared as a listener in {@code web.xml}, so it runs before the Jersey servlet starts. Anything
- * wrong here (a bad configuration value, a producer setting Kafka rejects) throws, and the container
- * fails the deployment instead of serving errors.
+ * <p>Declared as the one listener in {@code web.xml}. Anything wrong here (a bad configuration value, a
+ * producer setting Kafka rejects) throws, and the container fails the deployment instead of serving
+ * errors.
+ *
+ * <p>Why the servlet is registered here rather than in {@code web.xml}: a full Jakarta EE server (Payara,
+ * GlassFish) runs its own Jersey's container initializer on every WAR, and it claims any servlet it
+ * recognises as Jersey's (by class name, or by a {@code jakarta.ws.rs.Application} init-parameter),
+ * building its configuration with the server's Jersey classes, which the WAR's Jersey cannot use.
+ * Initializers run before listeners, so a servlet added here, with its application given as an instance,
+ * is never seen by them.
  */
 public final class TributaryApplication implements ServletContextListener {
 
   private static final Logger LOG = Logger.getLogger(TributaryApplication.class.getName());
-  private static final String ATTRIBUTE = TributaryApplication.class.getName();
 
   private final OwnedThreads streamThreads = new OwnedThreads("tributary-stream-");
   private final OwnedThreads timerThreads = new OwnedThreads("tributary-timer-");
@@ -50,7 +59,6 @@ public final class TributaryApplication implements ServletContextListener {
   private RecordSender sender;
   private SenderPool senderPool;
   private ClusterMetadata metadata;
-  private List<Object> components = List.of();
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
@@ -83,16 +91,21 @@ public final class TributaryApplication implements ServletContextListener {
             metrics,
             pool,
             scheduler);
-    components =
+    List<Object> components =
         List.of(
             new ProduceResource(streams),
             new ClustersResource(metadata, authenticator),
             new HealthResource(metadata),
             new MetricsResource(metrics),
             new OpenApiResource(),
-            new ErrorResponseMapper(config.authentication().realm()),
-            mapper);
-    context.setAttribute(ATTRIBUTE, this);
+            new ErrorResponseMapper(config.authentication().realm()));
+    OwnJerseyServices.install();
+    ServletRegistration.Dynamic servlet =
+        context.addServlet(
+            "tributary", new JerseyServlet(ResourceConfig.forApplication(new RestApplication(components, mapper))));
+    servlet.setAsyncSupported(true); // streams are asynchronous; filters in front must be too
+    servlet.setLoadOnStartup(1);
+    servlet.addMapping("/*");
     LOG.info(
         () ->
             "Tributary started, producing to " + config.bootstrapServers() + " with authentication "
@@ -122,7 +135,6 @@ public final class TributaryApplication implements ServletContextListener {
 
   @Override
   public void contextDestroyed(ServletContextEvent event) {
-    event.getServletContext().removeAttribute(ATTRIBUTE);
     if (scheduler != null) {
       scheduler.shutdownNow(); // no stream times out while the application goes down
     }
@@ -145,16 +157,6 @@ public final class TributaryApplication implements ServletContextListener {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** The resources and the mapper to register, from the instance started in {@code context}. */
-  static List<Object> components(ServletContext context) {
-    Object application = context.getAttribute(ATTRIBUTE);
-    if (!(application instanceof TributaryApplication started)) {
-      throw new IllegalStateException(
-          "TributaryApplication has not started: declare it as a listener in web.xml");
-    }
-    return started.components;
   }
 
   private static Map<String, String> initParameters(ServletContext context) {

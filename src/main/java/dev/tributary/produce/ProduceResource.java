@@ -9,14 +9,16 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import java.io.IOException;
 
 /**
  * {@code POST /kafka/v3/clusters/{cluster_id}/topics/{topic_name}/records}, and the same under {@code
  * /v3}: the Produce Records endpoint.
  *
- * <p>The request is suspended: the stream answers on the servlet's asynchronous exchange, and the
- * container thread returns at once. Failures before the first record go through the JAX-RS error
- * mapper.
+ * <p>The request is suspended ({@link Suspended}): Jersey starts the servlet's asynchronous exchange
+ * before this method runs, this method takes it over on the container's thread ({@link Exchange#begin}),
+ * and returns at once. Failures before the first record are answered through the suspended response and
+ * the JAX-RS error mapper; from the first record on, the stream answers with servlet non-blocking I/O.
  */
 @Path("{root: (kafka/)?v3}/clusters/{cluster_id}/topics/{topic_name}/records")
 public final class ProduceResource {
@@ -34,13 +36,13 @@ public final class ProduceResource {
       @PathParam("topic_name") String topicName,
       @Context HttpHeaders headers,
       @Context HttpServletRequest request,
-      @Suspended AsyncResponse response) {
+      @Suspended AsyncResponse response)
+      throws IOException {
     streams.open(
         clusterId,
         topicName,
         headers.getMediaType(),
         headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-        request.getAsyncContext(),
-        response);
+        Exchange.begin(request, response));
   }
 }

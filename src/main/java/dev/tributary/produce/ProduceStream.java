@@ -1,6 +1,5 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.api.ErrorResponse;
 import dev.tributary.api.ProduceResponse;
@@ -11,39 +10,32 @@ import dev.tributary.kafka.Delivery;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.metrics.ProxyMetrics;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.container.AsyncResponse;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
- * One produce request after its checks passed: reads records, sends each to Kafka, and writes one report
- * per record in request order (spec section 5), with servlet non-blocking I/O.
+ * One produce request: reads records ({@link BodyReader}), sends each to Kafka in order, and writes one
+ * report per record in request order ({@link ReportWriter}), on the {@link Exchange} it shares with the
+ * JAX-RS runtime (spec section 5).
  *
  * <p>Why non-blocking I/O: a stream may stay open for hours while sending a record a minute. With
  * blocking reads each open stream would hold a container thread (the reference's design), so a few
- * hundred idle streams exhaust a default container. Here a stream holds no thread while it waits: the
- * container calls {@link #onDataAvailable} when bytes arrive, and reports are written when the client
- * can take them ({@link ReportWriter}).
+ * hundred idle streams exhaust a default container. Here a stream holds no thread while it waits.
  *
  * <p>Threads, and why each step runs where it does:
  *
  * <ul>
- *   <li>The read loop (container threads, or a writer thread resuming it) only reads and frames bytes
- *       into records: no step there can block.
+ *   <li>The reading loop (container threads, or a thread resuming it) only reads and frames bytes into
+ *       records: no step there can block.
  *   <li>The stream's worker ({@link SerialExecutor} on the shared pool) parses, validates and sends each
  *       record, in order. {@code send} may wait up to {@code max.block.ms} for metadata or buffer space;
  *       it does so on the worker, never on a container thread.
@@ -51,48 +43,38 @@ import org.apache.kafka.common.errors.AuthenticationException;
  * </ul>
  *
  * <p>Back-pressure: records read but not yet reported form the stream's window, bounded in count and in
- * bytes. When it is full the read loop stops reading, so TCP flow control slows the client; it resumes
- * as reports drain. A stalled client, a stalled broker or an endless body therefore never holds more than
- * the window, and never holds a thread.
+ * bytes. When it is full the reader waits, so TCP flow control slows the client; it goes on as reports
+ * drain. A stalled client, a stalled broker or an endless body never holds more than the window, and
+ * never holds a thread.
  *
- * <p>Endings: the client ending its body gets every report, then the response ends; a syntax error or an
- * oversized record gets its report after the earlier ones, then the response ends; a client that
- * vanishes stops the reading, its records already read are still sent, their reports are dropped; an idle
- * timeout is an end of body; the stream's maximum age makes later records 408 and, after the grace
- * period, ends the stream.
+ * <p>Endings. The reader ends once, after its last record, and the stream then queues "no more reports"
+ * on the worker, behind every record: the body's end gets every report, then the response ends; a syntax
+ * error or an oversized record gets one last error report after the earlier ones; the stream's maximum
+ * age makes later records 408 and, after the grace period, stops the reading. A client that vanishes (or
+ * an idle timeout, which the container reports the same way) ends the exchange at once: its records
+ * already read are still sent, their reports are dropped and counted as undelivered.
  */
-final class ProduceStream implements ReadListener, ReportWriter.Listener {
+final class ProduceStream
+    implements BodyReader.Gate, BodyReader.Sink, ReportWriter.Listener, Exchange.Listener {
 
   private final ProduceStreams context;
-  /** Whose producer this stream's records go to; given back when the exchange completes. */
-  private final SenderLease lease;
+  private final Exchange exchange;
   private final String clusterId;
   private final String topic;
-  private final boolean latin1;
-  private final AsyncContext exchange;
-  private final AsyncResponse jaxrs;
-  private final ServletInputStream in;
-  private final RecordFramer framer;
+  private final AccessLog accessLog;
+  private final long startNanos;
   private final SerialExecutor worker;
-  private final byte[] buffer = new byte[32 * 1024];
-
-  private final AtomicInteger readWip = new AtomicInteger();
+  private final ProxyMetrics.TopicMeters meters;
+  private final AccessLog.Tally tally = new AccessLog.Tally();
   private final AtomicLong windowRecords = new AtomicLong();
   private final AtomicLong windowBytes = new AtomicLong();
-  private final AtomicBoolean finishing = new AtomicBoolean();
-  private final AtomicBoolean completed = new AtomicBoolean();
-  private final ProxyMetrics.TopicMeters meters;
-  private final AccessLog accessLog;
-  private final AccessLog.Tally tally = new AccessLog.Tally();
-  private final long startNanos;
   private final AtomicLong bytesRead = new AtomicLong();
-  private volatile boolean clientGone;
-  private volatile boolean started;
-  private volatile boolean ended;
-  private volatile boolean allDataRead;
-  private boolean eof; // only touched by the read loop
-  private volatile boolean pausedForWindow;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final BodyReader reader;
+  /** Whose producer this stream's records go to; null until the request's checks passed. */
+  private volatile SenderLease lease;
   private volatile boolean expired;
+  private volatile boolean clientGone;
   private volatile ReportWriter reports;
   private volatile ScheduledFuture<?> timer;
   // The last report timestamp and its text: records of one batch share a millisecond, and formatting
@@ -102,180 +84,91 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   ProduceStream(
       ProduceStreams context,
-      SenderLease lease,
+      Exchange exchange,
       String clusterId,
       String topic,
       boolean latin1,
-      AsyncContext exchange,
-      AsyncResponse jaxrs,
       AccessLog accessLog,
       long startNanos)
       throws IOException {
     this.context = context;
-    this.lease = lease;
+    this.exchange = exchange;
     this.clusterId = clusterId;
     this.topic = topic;
-    this.latin1 = latin1;
-    this.exchange = exchange;
-    this.jaxrs = jaxrs;
-    this.in = exchange.getRequest().getInputStream();
-    this.framer = new RecordFramer(context.mapper().getFactory());
-    this.worker = new SerialExecutor(context.pool());
-    this.meters = context.metrics().topic(topic);
     this.accessLog = accessLog;
     this.startNanos = startNanos;
+    this.worker = new SerialExecutor(context.pool());
+    this.meters = context.metrics().topic(topic);
+    this.reader =
+        new BodyReader(exchange.input(), context.mapper().getFactory(), latin1, context.maxRecordBytes(), this, this);
   }
 
-  /** Starts reading; from here on the container drives the stream. */
-  void begin() {
-    exchange.setTimeout(0); // this stream's own maximum age applies, not the container's async timeout
+  /**
+   * Registers the reader with the container, its gate shut until {@link #admit}. Runs in the dispatch
+   * that called the resource method.
+   */
+  void listen() {
     context.metrics().streamOpened();
-    timer = context.scheduler().schedule(this::expire, context.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
-    in.setReadListener(this);
+    exchange.listen(this);
+    exchange.input().setReadListener(reader);
   }
 
-  // ---- reading: container callbacks, serialized by readWip ----
-
-  @Override
-  public void onDataAvailable() {
-    read();
-  }
-
-  @Override
-  public void onAllDataRead() {
-    allDataRead = true;
-    read();
-  }
-
-  @Override
-  public void onError(Throwable error) {
-    if (isTimeout(error)) {
-      endHere(); // an idle client: its body ends here, and it still gets every report it is owed
-    } else {
-      clientGone();
-    }
-  }
-
-  private void read() {
-    if (readWip.getAndIncrement() != 0) {
-      return; // the thread in the loop will go round again
-    }
-    int missed = 1;
-    do {
-      try {
-        readAvailable();
-      } catch (IOException | RuntimeException e) {
-        clientGone();
-      }
-      missed = readWip.addAndGet(-missed);
-    } while (missed != 0);
-  }
-
-  private void readAvailable() throws IOException {
-    while (!ended) {
-      if (eof) {
-        // The body ends when both have happened: this loop read its last byte, and the container said
-        // so. onAllDataRead may come first, while bytes the paused loop has not read yet are buffered.
-        if (allDataRead) {
-          endOfBody();
-        }
-        return;
-      }
-      if (windowFull()) {
-        pausedForWindow = true;
-        if (windowFull()) {
-          return; // reportDone resumes reading once the window has room
-        }
-        pausedForWindow = false;
-      }
-      if (!in.isReady()) {
-        return; // the container calls onDataAvailable or onAllDataRead next
-      }
-      int read = in.read(buffer);
-      if (read < 0) {
-        eof = true;
-      } else {
-        onBytes(read);
-      }
-    }
-  }
-
-  private boolean windowFull() {
-    return windowRecords.get() >= context.windowRecords() || windowBytes.get() >= context.windowBytes();
-  }
-
-  private void onBytes(int length) throws IOException {
-    if (!started) {
-      if (!hasContent(buffer, length)) {
-        return;
-      }
-      start();
-    }
-    byte[] utf8 = latin1 ? ProduceStreams.latin1ToUtf8(buffer, length) : buffer;
-    int utf8Length = latin1 ? utf8.length : length;
-    try {
-      framer.feed(utf8, 0, utf8Length, this::onRecord);
-    } catch (JsonProcessingException e) {
-      malformed(e);
+  /** The request's checks passed: records go to {@code lease}'s producer from now on. */
+  void admit(SenderLease admitted) {
+    lease = admitted;
+    if (closed.get()) {
+      admitted.close(); // the client went away while the checks ran
       return;
     }
-    if (!ended && framer.openRecordBytes() > context.maxRecordBytes()) {
-      tooLarge();
-    }
+    timer = context.scheduler().schedule(this::expire, context.maxDuration().toMillis(), TimeUnit.MILLISECONDS);
+    reader.resume();
   }
 
-  private static boolean hasContent(byte[] bytes, int length) {
-    for (int i = 0; i < length; i++) {
-      byte b = bytes[i];
-      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * The request fails as a whole, before any record: JAX-RS answers it. The reader reads nothing more:
+   * its gate stays shut, or it has already ended.
+   */
+  void refuse(Throwable failure) {
+    close(Errors.httpStatus(failure));
+    exchange.answer(failure);
   }
 
-  /** The first record is arriving: the response is 200 from here on, and reports flow. */
-  private void start() throws IOException {
-    started = true;
-    HttpServletResponse response = (HttpServletResponse) exchange.getResponse();
+  @Override
+  public boolean open() {
+    return lease != null
+        && windowRecords.get() < context.windowRecords()
+        && windowBytes.get() < context.windowBytes();
+  }
+
+  // ---- reading: the reader's calls, on its thread ----
+
+  @Override
+  public boolean started() {
+    HttpServletResponse response = exchange.takeOver();
+    if (response == null) {
+      return false; // the exchange already ended: the client went away
+    }
     response.setStatus(200);
     response.setContentType("application/json");
-    ReportWriter writer = new ReportWriter(response.getOutputStream(), context.pool(), context.mapper(), this);
-    reports = writer;
-    response.getOutputStream().setWriteListener(writer);
-  }
-
-  private void endOfBody() throws IOException {
-    ended = true;
-    if (!started) {
-      // Nothing but whitespace: the request fails as a whole, answered by the JAX-RS error mapper.
-      if (completed.compareAndSet(false, true)) {
-        cancelTimer();
-        lease.close();
-        closeAccounts(ErrorCode.EMPTY_BODY.httpStatus());
-        jaxrs.resume(TributaryException.of(ErrorCode.EMPTY_BODY));
-      }
-      return;
-    }
+    ServletOutputStream out;
     try {
-      framer.end(this::onRecord);
-    } catch (JsonProcessingException e) {
-      malformed(e);
-      return;
+      out = exchange.output();
+    } catch (IOException | RuntimeException e) {
+      exchange.failed(e);
+      return false;
     }
-    finishReports();
+    ReportWriter writer = new ReportWriter(out, exchange::isOpen, context.pool(), context.mapper(), this);
+    reports = writer;
+    try {
+      out.setWriteListener(writer);
+    } catch (RuntimeException e) {
+      exchange.failed(e); // reports are dropped; records read are still sent
+    }
+    return true;
   }
 
-  // ---- records: framed on the read loop, handled in order on the worker ----
-
-  private void onRecord(TokenBuffer tokens, long bytes) {
-    if (ended) {
-      return;
-    }
-    if (bytes > context.maxRecordBytes()) {
-      tooLarge();
-      return;
-    }
+  @Override
+  public void record(TokenBuffer tokens, long bytes) {
     windowRecords.incrementAndGet();
     windowBytes.addAndGet(bytes);
     bytesRead.addAndGet(bytes);
@@ -284,6 +177,53 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     long readNanos = System.nanoTime();
     worker.execute(() -> handle(tokens, bytes, tooOld, readNanos));
   }
+
+  @Override
+  public void failed(Throwable error) {
+    exchange.failed(error); // in the container's callback: see Exchange
+  }
+
+  @Override
+  public void ended() {
+    if (reports == null) {
+      refuse(TributaryException.of(ErrorCode.EMPTY_BODY));
+    } else {
+      finishReports();
+    }
+  }
+
+  @Override
+  public void unreadable(String detail, boolean tooLarge) {
+    TributaryException error =
+        tooLarge
+            ? TributaryException.of(
+                ErrorCode.RECORD_TOO_LARGE,
+                "The record is larger than the maximum of " + context.maxRecordBytes()
+                    + " bytes (api.v3.produce.request.size.limit.max.bytes).")
+            : TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(detail));
+    if (reports == null) {
+      refuse(error); // nothing was reported yet: the request fails as a whole
+      return;
+    }
+    windowRecords.incrementAndGet();
+    meters.recordIn(0);
+    long readNanos = System.nanoTime();
+    worker.execute(() -> reject(error, 0, readNanos));
+    finishReports();
+  }
+
+  @Override
+  public void stopped() {
+    if (reports != null) {
+      finishReports();
+      return;
+    }
+    // No record yet: the client went away, or the stream reached its maximum age waiting for one.
+    close(exchange.isOpen() ? ErrorCode.STREAM_TOO_OLD.httpStatus() : 200);
+    exchange.answer(TributaryException.of(ErrorCode.STREAM_TOO_OLD));
+  }
+
+  // ---- records: handled in order on the worker ----
 
   private void handle(TokenBuffer tokens, long bytes, boolean tooOld, long readNanos) {
     if (tooOld) {
@@ -352,60 +292,31 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
 
   // ---- endings ----
 
-  /** A syntax error: the rest of the body cannot be read. One final 400 after the earlier reports. */
-  private void malformed(JsonProcessingException e) {
-    endWith(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(e.getOriginalMessage())));
+  /** After every report queued so far (and so every record read): no more reports. */
+  private void finishReports() {
+    ReportWriter writer = reports;
+    worker.execute(writer::finish);
   }
 
-  /** A record over the size limit: not read further (it could be endless), one final 413. */
-  private void tooLarge() {
-    endWith(
-        TributaryException.of(
-            ErrorCode.RECORD_TOO_LARGE,
-            "The record is larger than the maximum of " + context.maxRecordBytes()
-                + " bytes (api.v3.produce.request.size.limit.max.bytes)."));
-  }
-
-  private void endWith(TributaryException error) {
-    ended = true;
-    windowRecords.incrementAndGet();
-    meters.recordIn(0);
-    long readNanos = System.nanoTime();
-    worker.execute(() -> reject(error, 0, readNanos));
-    finishReports();
-  }
-
-  /** The stream reached its maximum age: later records get 408; after the grace period it ends. */
+  /** The stream reached its maximum age: later records get 408; after the grace period it stops reading. */
   private void expire() {
     expired = true;
-    timer = context.scheduler().schedule(this::endHere, context.gracePeriod().toMillis(), TimeUnit.MILLISECONDS);
+    timer = context.scheduler().schedule(reader::stop, context.gracePeriod().toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops reading; every report owed is still written, then the exchange completes. */
-  private void endHere() {
-    ended = true;
-    if (started) {
-      finishReports();
-    } else {
-      complete();
-    }
-  }
-
-  /** After every report queued so far: no more reports; the exchange completes once they are out. */
-  private void finishReports() {
-    if (finishing.compareAndSet(false, true)) {
-      worker.execute(() -> reports.finish());
-    }
-  }
-
-  private void clientGone() {
-    ended = true;
+  @Override
+  public void exchangeLost(Throwable error) {
     clientGone = true;
-    if (started) {
-      reports.abandon();
-    } else {
-      complete();
+    ReportWriter writer = reports;
+    if (writer != null) {
+      writer.abandon(); // reports are dropped from now on; the stream finishes once every record has one
     }
+    reader.stop();
+  }
+
+  @Override
+  public void writeFailed(Throwable error) {
+    exchange.failed(error); // in the container's callback, where the write failure was reported
   }
 
   @Override
@@ -418,52 +329,36 @@ final class ProduceStream implements ReadListener, ReportWriter.Listener {
     tally.add(errorCode);
     windowRecords.decrementAndGet();
     windowBytes.addAndGet(-report.bytes());
-    if (pausedForWindow && !windowFull()) {
-      pausedForWindow = false;
-      read();
-    }
+    reader.resume();
   }
 
   @Override
-  public void allDone(boolean clientGone) {
-    ended = true;
-    this.clientGone |= clientGone;
-    complete();
+  public void allDone() {
+    close(200);
+    exchange.end();
   }
 
-  private void complete() {
-    if (completed.compareAndSet(false, true)) {
-      cancelTimer();
-      lease.close(); // the producer delivers what it was given even if it is closed after this
-      closeAccounts(200);
-      try {
-        exchange.complete();
-      } catch (IllegalStateException alreadyCompleted) {
-        // The container completed it first (e.g. after a connection error).
+  /**
+   * The stream's last word: its timer, its producer, the metrics and the access log. Once, and before
+   * the exchange ends: a client that sees its response end finds the producer back in the pool.
+   */
+  private void close(int status) {
+    if (closed.compareAndSet(false, true)) {
+      ScheduledFuture<?> current = timer;
+      if (current != null) {
+        current.cancel(false);
+      }
+      SenderLease held = lease;
+      if (held != null) {
+        held.close(); // the producer delivers what it was given even if it is closed after this
+      }
+      long nanos = System.nanoTime() - startNanos;
+      context.metrics().streamClosed(nanos);
+      if (reports == null && status != 200) {
+        accessLog.refused(status, nanos);
+      } else {
+        accessLog.stream(status, tally, bytesRead.get(), nanos, clientGone);
       }
     }
-  }
-
-  /** The stream's last word in the metrics and the access log. */
-  private void closeAccounts(int status) {
-    long nanos = System.nanoTime() - startNanos;
-    context.metrics().streamClosed(nanos);
-    accessLog.stream(status, tally, bytesRead.get(), nanos, clientGone);
-  }
-
-  private void cancelTimer() {
-    ScheduledFuture<?> current = timer;
-    if (current != null) {
-      current.cancel(false);
-    }
-  }
-
-  private static boolean isTimeout(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -10,9 +10,6 @@ import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.metrics.ProxyMetrics;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.time.Duration;
@@ -73,57 +70,57 @@ public final class ProduceStreams {
   }
 
   /**
-   * Checks the request, then streams it on {@code exchange}, which the JAX-RS runtime has suspended as
-   * {@code jaxrs}. Returns at once: checks that may ask Kafka (a topic not in the metadata cache, a
-   * principal's first request) run on the pool, never on the container's thread; checks the caches
-   * answer run here. A failed check resumes {@code jaxrs} with its
-   * exception, which the JAX-RS error mapper answers: missing or rejected credentials (401), a bad
-   * charset (400), an unknown cluster or topic (404), Kafka unreachable (50003).
+   * Checks the request, then streams it on {@code exchange}. Runs on the container's thread, in the
+   * dispatch that called the resource method, and returns at once: the reader is registered here, with
+   * its gate shut; checks that may ask Kafka (a topic not in the metadata cache, a principal's first
+   * request) run on the pool, never on the container's thread, while checks the caches answer run here.
+   * A failed check is answered as a whole by the JAX-RS error mapper: missing or rejected credentials
+   * (401), a bad charset (400), an unknown cluster or topic (404), Kafka unreachable (50003).
    *
    * @param authorization the request's {@code Authorization} header, or null
    */
   public void open(
-      String clusterId,
-      String topic,
-      MediaType contentType,
-      String authorization,
-      AsyncContext exchange,
-      AsyncResponse jaxrs) {
+      String clusterId, String topic, MediaType contentType, String authorization, Exchange exchange) {
     long startNanos = System.nanoTime();
-    AccessLog accessLog = new AccessLog((HttpServletRequest) exchange.getRequest());
-    Runnable start =
+    AccessLog accessLog = new AccessLog(exchange.request());
+    ProduceStream stream;
+    try {
+      stream = new ProduceStream(this, exchange, clusterId, topic, isLatin1(contentType), accessLog, startNanos);
+    } catch (IOException | RuntimeException e) {
+      accessLog.refused(Errors.httpStatus(e), System.nanoTime() - startNanos);
+      exchange.answer(e); // the error mapper reports (and logs) the failure
+      return;
+    }
+    stream.listen();
+    Runnable checks =
         () -> {
           SenderLease lease = null;
           try {
             lease = authenticator.authenticate(authorization);
-            boolean latin1 = check(clusterId, topic, contentType);
-            new ProduceStream(this, lease, clusterId, topic, latin1, exchange, jaxrs, accessLog, startNanos)
-                .begin();
-          } catch (IOException | RuntimeException e) {
+            check(clusterId, topic);
+            stream.admit(lease);
+          } catch (RuntimeException e) {
             if (lease != null) {
               lease.close();
             }
-            accessLog.refused(Errors.httpStatus(e), System.nanoTime() - startNanos);
-            jaxrs.resume(e); // the error mapper reports (and logs) the failure
+            stream.refuse(e);
           }
         };
     if (authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
-      start.run(); // everything is cached: no hand-off, which a single-record request would feel
+      checks.run(); // everything is cached: no hand-off, which a single-record request would feel
     } else {
-      pool.execute(start);
+      pool.execute(checks);
     }
   }
 
-  /** Checks the request as a whole; returns whether its body is ISO-8859-1. */
-  private boolean check(String clusterId, String topic, MediaType contentType) {
-    boolean latin1 = isLatin1(contentType);
+  /** Checks the request's cluster and topic. */
+  private void check(String clusterId, String topic) {
     if (!metadata.clusterId().equals(clusterId)) {
       throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
     }
     if (metadata.partitions(topic).isEmpty()) {
       throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     }
-    return latin1;
   }
 
   /** Whether the body is ISO-8859-1; UTF-8 (the default) is the other charset accepted. */
@@ -137,26 +134,6 @@ public final class ProduceStreams {
       return true;
     }
     throw TributaryException.of(ErrorCode.UNSUPPORTED_CHARSET);
-  }
-
-  /** ISO-8859-1 bytes re-encoded as the UTF-8 the JSON parser reads. */
-  static byte[] latin1ToUtf8(byte[] bytes, int length) {
-    int extra = 0;
-    for (int i = 0; i < length; i++) {
-      extra += bytes[i] < 0 ? 1 : 0;
-    }
-    byte[] utf8 = new byte[length + extra];
-    int j = 0;
-    for (int i = 0; i < length; i++) {
-      int b = bytes[i] & 0xFF;
-      if (b < 0x80) {
-        utf8[j++] = (byte) b;
-      } else {
-        utf8[j++] = (byte) (0xC0 | (b >> 6));
-        utf8[j++] = (byte) (0x80 | (b & 0x3F));
-      }
-    }
-    return utf8;
   }
 
   ObjectMapper mapper() {

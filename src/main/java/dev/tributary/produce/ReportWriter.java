@@ -11,18 +11,24 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
  * are ready: one JSON object and {@code \r\n} each, with non-blocking servlet output.
  *
- * <p>Threads: {@link #add} is called in request order by the stream's worker; readiness is usually
- * signalled by the Kafka producer's I/O thread, which must never do our work, so it only schedules a
- * drain on {@code executor}. The container's {@link #onWritePossible} schedules one too. At most one
- * drain runs at a time (the {@code wip} counter), so the output is touched by one thread at a time and
- * reports cannot overtake each other. A drain writes only while the output {@code isReady()}, so a client
- * that stops reading holds no thread: its reports wait in the queue, bounded by the stream's window.
+ * <p>Threads: {@link #add} and {@link #finish} are called in request order by the stream's worker;
+ * readiness is usually signalled by the Kafka producer's I/O thread, which must never do our work, so it
+ * only schedules a drain on {@code executor}. The container's {@link #onWritePossible} schedules one too.
+ * At most one drain runs at a time (the {@code wip} counter), so the output is touched by one thread at a
+ * time and reports cannot overtake each other.
+ *
+ * <p>Servlet 6.0 rules this follows: a write or a flush only right after {@code isReady()} returned true,
+ * and otherwise nothing until the container calls {@link #onWritePossible}, so a client that stops
+ * reading holds no thread (its reports wait in the queue, bounded by the stream's window); and no use of
+ * the output once the exchange has ended ({@code open} turns false), since the container may already be
+ * done with it.
  */
 final class ReportWriter implements WriteListener {
 
@@ -31,8 +37,11 @@ final class ReportWriter implements WriteListener {
     /** {@code report} was written with {@code errorCode}, or dropped ({@link #DROPPED}): its client is gone. */
     void reportDone(Pending report, int errorCode);
 
-    /** Every report is written (or the client is gone): the exchange may complete. */
-    void allDone(boolean clientGone);
+    /** The container reported that writing failed (in {@link #onError}): the client is gone. */
+    void writeFailed(Throwable error);
+
+    /** Every report is written or dropped, and no more will come: the exchange may complete. */
+    void allDone();
   }
 
   /** The error code passed to {@link Listener#reportDone} for a report that was not written. */
@@ -45,6 +54,7 @@ final class ReportWriter implements WriteListener {
   record Pending(CompletableFuture<?> ready, Supplier<Object> report, long bytes, long readNanos) {}
 
   private final ServletOutputStream out;
+  private final BooleanSupplier open;
   private final Executor executor;
   private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
@@ -62,8 +72,11 @@ final class ReportWriter implements WriteListener {
   private boolean flushed;
   private boolean done;
 
-  ReportWriter(ServletOutputStream out, Executor executor, ObjectMapper mapper, Listener listener) {
+  /** @param open whether the exchange still lets {@code out} be used */
+  ReportWriter(
+      ServletOutputStream out, BooleanSupplier open, Executor executor, ObjectMapper mapper, Listener listener) {
     this.out = out;
+    this.open = open;
     this.executor = executor;
     this.listener = listener;
     this.batch = new ReportEncoder(mapper);
@@ -85,10 +98,10 @@ final class ReportWriter implements WriteListener {
     schedule();
   }
 
-  /** The client is gone: queued reports are dropped as they complete. */
+  /** The client is gone: queued reports, and those still to be added, are dropped as they complete. */
   void abandon() {
     broken = true;
-    finish();
+    schedule();
   }
 
   @Override
@@ -98,7 +111,9 @@ final class ReportWriter implements WriteListener {
 
   @Override
   public void onError(Throwable error) {
-    abandon();
+    broken = true;
+    listener.writeFailed(error);
+    schedule();
   }
 
   private void schedule() {
@@ -114,6 +129,7 @@ final class ReportWriter implements WriteListener {
         writeReady();
       } catch (IOException | RuntimeException e) {
         broken = true;
+        listener.writeFailed(e); // the client is gone, or the container gave up on the response
         dropReady();
       }
       missed = wip.addAndGet(-missed);
@@ -125,11 +141,12 @@ final class ReportWriter implements WriteListener {
    * The reports ready at once go out in one write (up to 64 KB), not one write each.
    */
   private void writeReady() throws IOException {
-    if (broken) {
-      dropReady();
-      return;
-    }
     while (true) {
+      if (broken || !open.getAsBoolean()) {
+        broken = true;
+        dropReady();
+        return;
+      }
       if (unwritten) {
         if (!out.isReady()) {
           return; // onWritePossible will schedule the next drain
@@ -147,6 +164,11 @@ final class ReportWriter implements WriteListener {
       } while (batch.size() < BATCH_BYTES && (head = pollReady()) != null);
       unwritten = true;
     }
+    if (!open.getAsBoolean()) {
+      broken = true;
+      dropReady();
+      return;
+    }
     if (!flushed) {
       if (!out.isReady()) {
         return;
@@ -155,7 +177,7 @@ final class ReportWriter implements WriteListener {
       flushed = true;
     }
     if (isFinished() && out.isReady()) {
-      complete(false);
+      complete(); // every write is done: the container may end the response
     }
   }
 
@@ -165,7 +187,7 @@ final class ReportWriter implements WriteListener {
       listener.reportDone(head, DROPPED);
     }
     if (isFinished()) {
-      complete(true);
+      complete();
     }
   }
 
@@ -189,10 +211,10 @@ final class ReportWriter implements WriteListener {
     return finished && queue.isEmpty() && taken.isEmpty();
   }
 
-  private void complete(boolean clientGone) {
+  private void complete() {
     if (!done) {
       done = true;
-      listener.allDone(clientGone);
+      listener.allDone();
     }
   }
 

@@ -61,10 +61,12 @@ class ReportWriterTest {
   private final Output out = new Output();
   private final List<ReportWriter.Pending> done = new ArrayList<>();
   private final List<Integer> codes = new ArrayList<>();
-  private final List<Boolean> completed = new ArrayList<>();
+  private final List<String> events = new ArrayList<>();
+  private boolean open = true;
   private final ReportWriter writer =
       new ReportWriter(
           out,
+          () -> open,
           Runnable::run,
           Json.newMapper(),
           new ReportWriter.Listener() {
@@ -75,8 +77,13 @@ class ReportWriterTest {
             }
 
             @Override
-            public void allDone(boolean clientGone) {
-              completed.add(clientGone);
+            public void writeFailed(Throwable error) {
+              events.add("failed: " + error.getMessage());
+            }
+
+            @Override
+            public void allDone() {
+              events.add("all done");
             }
           });
 
@@ -142,23 +149,35 @@ class ReportWriterTest {
     CompletableFuture<Void> pending = new CompletableFuture<>();
     writer.add(report(pending, 1));
     writer.finish();
-    assertEquals(List.of(), completed);
+    assertEquals(List.of(), events);
     pending.complete(null);
-    assertEquals(List.of(false), completed);
+    assertEquals(List.of("all done"), events);
     assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n", out.text());
   }
 
   @Test
-  void aClientThatIsGoneCompletesAtOnceAndLaterReportsAreDropped() {
+  void aFailedWriteIsReportedAndLaterReportsAreDropped() {
     out.failing = true;
     CompletableFuture<Void> later = new CompletableFuture<>();
     writer.add(report(CompletableFuture.completedFuture(null), 1));
     writer.add(report(later, 2));
     writer.finish();
     later.complete(null);
-    assertEquals(List.of(true), completed);
+    assertEquals(List.of("failed: Broken pipe", "all done"), events);
     assertEquals(2, done.size(), "every report leaves the window, written or not");
     // The first was handed to the connection (whose write then failed); the second never was.
     assertEquals(List.of(400, ReportWriter.DROPPED), codes);
+  }
+
+  @Test
+  void onceTheExchangeHasEndedTheOutputIsNeverTouchedAgain() {
+    writer.add(report(CompletableFuture.completedFuture(null), 1));
+    open = false;
+    out.failing = true; // any write now would be a use of a finished response
+    writer.add(report(CompletableFuture.completedFuture(null), 2));
+    writer.finish();
+    assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n", out.text());
+    assertEquals(List.of(400, ReportWriter.DROPPED), codes);
+    assertEquals(List.of("all done"), events, "no write was attempted, so none failed");
   }
 }

@@ -1,0 +1,294 @@
+package dev.tributary.produce;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads one request body with servlet non-blocking I/O and hands out its records as they complete.
+ *
+ * <p>Rules of the Servlet 6.0 specification this follows, and nothing beyond them:
+ *
+ * <ul>
+ *   <li>{@code read} is called only right after {@code isReady()} returned true. When {@code isReady()}
+ *       returns false, the container calls {@link #onDataAvailable} or {@link #onAllDataRead} later, so
+ *       no thread waits for bytes.
+ *   <li>The end of the body is {@link #onAllDataRead}, or a {@code read()} of -1 after {@code isReady()}
+ *       returned true, never {@code isFinished()} alone: Tomcat and Undertow answer {@code isReady() ==
+ *       false} once the body is finished (a non-blocking reader never sees -1 there) and then call {@link
+ *       #onAllDataRead}; Jetty and Open Liberty answer {@code isReady() == true} and then -1. Payara's
+ *       {@code isFinished()} may turn true while the body's last bytes are still on their way into its
+ *       buffer, so it only prompts the question below.
+ *   <li>When {@code isReady()} returns false but {@code isFinished()} true, {@code isReady()} is asked
+ *       once more, right then: Open Liberty learns of an end it had already received only while asked
+ *       {@code isReady()}, then answers true (and the read returns -1), and would never call {@link
+ *       #onAllDataRead} for a reading that runs on a thread of ours. The others answer false again, and
+ *       call {@link #onAllDataRead}.
+ *   <li>Once {@link #onAllDataRead} has been called, the whole body has arrived: what is left is read as
+ *       far as {@code available()} says (which cannot block), without asking {@code isReady()} again.
+ *       Payara and Open Liberty may call it with the last bytes still unread (after a paused {@code
+ *       onDataAvailable}), and Payara fails an {@code isReady()} asked inside it once nothing is left.
+ *   <li>{@code isReady()} may itself call {@link #onAllDataRead} on the calling thread (Undertow does),
+ *       and reading may be resumed from any thread (a report writer, once the window has room). A
+ *       work-in-progress counter lets one thread run the loop at a time; a call that arrives meanwhile
+ *       makes that thread go round once more.
+ * </ul>
+ *
+ * <p>Reading waits while the stream's {@link Gate} is shut (its checks are not done, or its window of
+ * unreported records is full) and goes on at {@link #resume}. The reading ends exactly once, with one of
+ * {@link Sink#ended}, {@link Sink#unreadable} or {@link Sink#stopped}, made by the reading thread after
+ * its last {@link Sink#record}: whatever the stream does next (queueing its last report) is ordered after
+ * every record. One per request.
+ */
+final class BodyReader implements ReadListener {
+
+  /** Whether the stream may take more records now. */
+  interface Gate {
+    boolean open();
+  }
+
+  /**
+   * What the body holds, in order. Apart from {@link #failed}, the calls come from the reading thread,
+   * one at a time; exactly one of the last three ends them.
+   */
+  interface Sink {
+    /**
+     * The first record is complete and about to be handed out: the request is a stream from here.
+     *
+     * @return false if the stream cannot take the exchange over (its client is gone): reading stops
+     */
+    boolean started();
+
+    /** One complete top-level value, which took {@code bytes} bytes of the body. */
+    void record(TokenBuffer tokens, long bytes);
+
+    /**
+     * Reading failed: the connection broke, or the container gave up on it (an idle timeout). Called at
+     * once, on the thread that learned it (often the container's, in its {@code onError}); {@link
+     * #stopped} follows.
+     */
+    void failed(Throwable error);
+
+    /** The body ended after its last record (or with none: it held nothing but whitespace). */
+    void ended();
+
+    /**
+     * The rest of the body cannot be read: a syntax error ({@code detail} is the parser's own words), or
+     * a record longer than the limit ({@code tooLarge}). Nothing more is read.
+     */
+    void unreadable(String detail, boolean tooLarge);
+
+    /** Reading stopped before the end: {@link #stop} was called, or it failed. */
+    void stopped();
+  }
+
+  private final ServletInputStream in;
+  private final RecordFramer framer;
+  private final boolean latin1;
+  private final long maxRecordBytes;
+  private final Gate gate;
+  private final Sink sink;
+  private final byte[] buffer = new byte[32 * 1024];
+  private final AtomicInteger wip = new AtomicInteger();
+  private volatile boolean paused;
+  private volatile boolean stopRequested;
+  private volatile boolean allArrived;
+  // Only touched by the thread in the loop.
+  private boolean started;
+  private boolean done;
+
+  BodyReader(
+      ServletInputStream in, JsonFactory json, boolean latin1, long maxRecordBytes, Gate gate, Sink sink)
+      throws IOException {
+    this.in = in;
+    this.framer = new RecordFramer(json);
+    this.latin1 = latin1;
+    this.maxRecordBytes = maxRecordBytes;
+    this.gate = gate;
+    this.sink = sink;
+  }
+
+  /** Reading may go on: call after opening the gate. */
+  void resume() {
+    if (paused) {
+      paused = false;
+      read();
+    }
+  }
+
+  /** Reads nothing more, whatever arrives; {@link Sink#stopped} follows unless the reading already ended. */
+  void stop() {
+    stopRequested = true;
+    read();
+  }
+
+  @Override
+  public void onDataAvailable() {
+    read();
+  }
+
+  @Override
+  public void onAllDataRead() {
+    allArrived = true;
+    read();
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    fail(error);
+    read();
+  }
+
+  private void fail(Throwable error) {
+    if (!stopRequested) {
+      stopRequested = true;
+      sink.failed(error);
+    }
+  }
+
+  private void read() {
+    if (wip.getAndIncrement() != 0) {
+      return; // the thread in the loop goes round again
+    }
+    int missed = 1;
+    do {
+      try {
+        readAvailable();
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+        if (!done) {
+          done = true;
+          sink.stopped();
+        }
+      }
+      missed = wip.addAndGet(-missed);
+    } while (missed != 0);
+  }
+
+  private void readAvailable() throws IOException {
+    while (!done) {
+      if (stopRequested) {
+        done = true;
+        sink.stopped();
+        return;
+      }
+      if (!gate.open()) {
+        paused = true;
+        if (!gate.open()) {
+          return; // resume() reads on once the gate opens
+        }
+        paused = false;
+      }
+      if (allArrived) {
+        readRest(); // returns at the end, or when the gate shuts or a stop is asked: the top sees to both
+        continue;
+      }
+      if (!in.isReady() && !(in.isFinished() && in.isReady())) {
+        return; // the container calls onDataAvailable or onAllDataRead next
+      }
+      int read = in.read(buffer);
+      if (read < 0) {
+        end(); // ready at the end: some containers say so this way
+        return;
+      }
+      if (read > 0) {
+        bytes(read);
+      }
+    }
+  }
+
+  /** The whole body has arrived: reads what is left of it, while the gate lets records in, then ends. */
+  private void readRest() throws IOException {
+    int available;
+    while (!done && (available = in.available()) > 0) {
+      if (stopRequested || !gate.open()) {
+        return; // the loop goes on from its top: stops, or waits for resume()
+      }
+      int read = in.read(buffer, 0, Math.min(available, buffer.length));
+      if (read < 0) {
+        break;
+      }
+      bytes(read);
+    }
+    if (!done) {
+      end();
+    }
+  }
+
+  private void bytes(int length) throws IOException {
+    byte[] utf8 = latin1 ? latin1ToUtf8(buffer, length) : buffer;
+    int utf8Length = latin1 ? utf8.length : length;
+    try {
+      framer.feed(utf8, 0, utf8Length, this::record);
+    } catch (JsonProcessingException e) {
+      unreadable(e.getOriginalMessage(), false);
+      return;
+    }
+    if (framer.openRecordBytes() > maxRecordBytes) {
+      unreadable(null, true);
+    }
+  }
+
+  private void record(TokenBuffer tokens, long bytes) {
+    if (done) {
+      return;
+    }
+    if (bytes > maxRecordBytes) {
+      unreadable(null, true);
+      return;
+    }
+    if (!started) {
+      started = true;
+      if (!sink.started()) {
+        done = true;
+        sink.stopped();
+        return;
+      }
+    }
+    sink.record(tokens, bytes);
+  }
+
+  private void end() throws IOException {
+    try {
+      framer.end(this::record);
+    } catch (JsonProcessingException e) {
+      unreadable(e.getOriginalMessage(), false);
+      return;
+    }
+    if (!done) {
+      done = true;
+      sink.ended();
+    }
+  }
+
+  private void unreadable(String detail, boolean tooLarge) {
+    if (!done) {
+      done = true;
+      sink.unreadable(detail, tooLarge);
+    }
+  }
+
+  /** ISO-8859-1 bytes re-encoded as the UTF-8 the JSON parser reads. */
+  static byte[] latin1ToUtf8(byte[] bytes, int length) {
+    int extra = 0;
+    for (int i = 0; i < length; i++) {
+      extra += bytes[i] < 0 ? 1 : 0;
+    }
+    byte[] utf8 = new byte[length + extra];
+    int j = 0;
+    for (int i = 0; i < length; i++) {
+      int b = bytes[i] & 0xFF;
+      if (b < 0x80) {
+        utf8[j++] = (byte) b;
+      } else {
+        utf8[j++] = (byte) (0xC0 | (b >> 6));
+        utf8[j++] = (byte) (0x80 | (b & 0x3F));
+      }
+    }
+    return utf8;
+  }
+}
