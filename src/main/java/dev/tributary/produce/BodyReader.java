@@ -112,9 +112,12 @@ final class BodyReader implements ReadListener {
     this.sink = sink;
   }
 
-  /** Reading may go on: call after opening the gate. */
+  /**
+   * Reading may go on: call whenever the gate may have opened. Cheap while it is still shut, so a stream
+   * whose window is full does not re-enter the reading for every report.
+   */
   void resume() {
-    if (paused) {
+    if (paused && gate.open()) {
       paused = false;
       read();
     }
