@@ -116,7 +116,7 @@ public final class TributaryApplication implements ServletContextListener {
   private Authenticator authenticator(TributaryConfig config, ProxyMetrics metrics) {
     TributaryConfig.Authentication authentication = config.authentication();
     if (authentication.method() == TributaryConfig.AuthenticationMethod.NONE) {
-      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer);
+      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer, pool);
       return Authenticator.shared(sender);
     }
     senderPool =

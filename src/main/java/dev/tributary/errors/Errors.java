@@ -1,6 +1,9 @@
 package dev.tributary.errors;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -19,7 +22,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.BrokerNotAvailableException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -120,6 +125,13 @@ public final class Errors {
 
   /** Kafka's failures, by the table in the behaviour contract (spec section 4). */
   private static Failure fromKafka(KafkaException e, boolean log) {
+    // The broker refused the record itself: the client's to fix, as if the proxy had found it.
+    if (e instanceof InvalidTimestampException) {
+      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message("Kafka refused the record's timestamp: " + e.getMessage()));
+    }
+    if (e instanceof InvalidRecordException) {
+      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message("Kafka refused the record: " + e.getMessage()));
+    }
     ErrorCode code;
     if (e instanceof AuthenticationException) {
       code = ErrorCode.KAFKA_AUTHENTICATION;
@@ -150,7 +162,9 @@ public final class Errors {
           ? "Unsupported field \"" + name + "\": " + SUPPORTED_TYPES
           : "Unrecognized field \"" + name + "\"";
     }
-    if (e instanceof InvalidFormatException f && f.getTargetType() == EmbeddedFormat.class) {
+    if (e instanceof InvalidFormatException f
+        && f.getTargetType() == EmbeddedFormat.class
+        && f.getValue() instanceof String) {
       return "Unsupported type " + f.getValue() + " at " + path(f.getPath()) + ": " + SUPPORTED_TYPES;
     }
     if (e instanceof ValueInstantiationException v && v.getCause() != null) {
@@ -160,13 +174,63 @@ public final class Errors {
       List<JsonMappingException.Reference> path = m.getPath();
       return path.isEmpty()
           ? "A record must be a JSON object."
-          : path(path) + " must be " + expected(m.getTargetType()) + ".";
+          : path(path) + " must be " + expected(m.getTargetType(), path) + ".";
     }
     if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
       return "Invalid value at " + path(m.getPath()) + ": " + ErrorCode.oneLine(m.getOriginalMessage());
     }
     return withoutLocation(e.getOriginalMessage());
   }
+
+  /**
+   * What is wrong with a body the parser cannot read, in the user's words: the JSON rule broken, or the
+   * limit exceeded with its value, never a parser class, method or feature name (Jackson's messages name
+   * the switch that would accept the input; that switch is this proxy's, not the client's).
+   *
+   * @param limits the limits the parser applied, stated in the message
+   */
+  public static String syntax(JsonProcessingException e, StreamReadConstraints limits) {
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    if (e instanceof StreamConstraintsException) {
+      if (message.contains("NestingDepth")) {
+        return "JSON nested more than " + limits.getMaxNestingDepth() + " levels deep is not accepted.";
+      }
+      if (message.contains("NumberLength")) {
+        return "A number longer than " + limits.getMaxNumberLength() + " characters is not accepted.";
+      }
+      if (message.contains("NameLength")) {
+        return "A field name longer than " + limits.getMaxNameLength() + " characters is not accepted.";
+      }
+      if (message.contains("StringLength")) {
+        return "A string longer than " + limits.getMaxStringLength() + " characters is not accepted.";
+      }
+      return "The JSON exceeds a limit of this proxy.";
+    }
+    for (String[] rule : NON_STANDARD_JSON) {
+      if (message.contains(rule[0])) {
+        return rule[1];
+      }
+    }
+    // Jackson's remaining messages name no switch, but may still quote Java names in backticks.
+    return withoutLocation(message).replaceAll("\\s*\\(from `[^`]*`\\)", "").replaceAll("`[^`]*`", "");
+  }
+
+  /** Input Jackson refuses unless one of its switches says otherwise: the switch, and the JSON rule. */
+  private static final String[][] NON_STANDARD_JSON = {
+    {"ALLOW_NON_NUMERIC_NUMBERS", "NaN and Infinity are not JSON numbers."},
+    {"ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS", "A JSON number cannot start with '+'."},
+    {"ALLOW_LEADING_DECIMAL_POINT_FOR_NUMBERS", "A JSON number cannot start with '.'."},
+    {"ALLOW_TRAILING_DECIMAL_POINT_FOR_NUMBERS", "A JSON number cannot end with '.'."},
+    {"ALLOW_LEADING_ZEROS_FOR_NUMBERS", "A JSON number cannot start with a zero."},
+    {"ALLOW_COMMENTS", "JSON has no comments."},
+    {"ALLOW_YAML_COMMENTS", "JSON has no comments."},
+    {"ALLOW_SINGLE_QUOTES", "JSON strings and field names are in double quotes."},
+    {"ALLOW_UNQUOTED_FIELD_NAMES", "JSON field names are in double quotes."},
+    {"ALLOW_UNESCAPED_CONTROL_CHARS", "A control character in a JSON string must be escaped."},
+    {"ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER", "A JSON string has an escape that JSON does not define."},
+    {"ALLOW_MISSING_VALUES", "A JSON array cannot have an empty element."},
+    {"ALLOW_TRAILING_COMMA", "A JSON object or array cannot end with a comma."},
+  };
 
   /**
    * A parser message without the source location Jackson embeds in some of them: the client knows its
@@ -191,9 +255,13 @@ public final class Errors {
     return text.toString();
   }
 
-  private static String expected(Class<?> type) {
+  private static String expected(Class<?> type, List<JsonMappingException.Reference> path) {
     if (type == null) {
       return "a valid value";
+    }
+    JsonMappingException.Reference last = path.get(path.size() - 1);
+    if (type == String.class && "value".equals(last.getFieldName()) && "headers".equals(path.get(0).getFieldName())) {
+      return "a base64 string or null";
     }
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
       return "an integer";

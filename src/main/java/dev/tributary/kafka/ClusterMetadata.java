@@ -1,6 +1,7 @@
 package dev.tributary.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -48,13 +49,8 @@ public final class ClusterMetadata implements AutoCloseable {
   private final Map<String, Topic> topics = new ConcurrentHashMap<>();
   private volatile String clusterId;
 
-  /**
-   * What is cached of a topic.
-   *
-   * @param maxMessageBytes the topic's {@code max.message.bytes}, or {@link Integer#MAX_VALUE} when the
-   *     caller may not read topic configs
-   */
-  private record Topic(int partitions, int maxMessageBytes, long fetchedAt) {}
+  /** What is cached of a topic: its partition count and what its broker refuses of one record. */
+  private record Topic(int partitions, TopicRules rules, long fetchedAt) {}
 
   /** Metadata read through a new {@link Admin} client built from {@code properties}. */
   public static ClusterMetadata create(Map<String, Object> properties) {
@@ -101,6 +97,9 @@ public final class ClusterMetadata implements AutoCloseable {
    * @throws KafkaException if Kafka cannot be asked, or denies the caller
    */
   public OptionalInt partitions(String topic) {
+    if (!isLegalName(topic)) {
+      return OptionalInt.empty(); // no such topic can exist: nothing to ask Kafka
+    }
     Topic cached = topics.get(topic);
     if (cached != null && nanoTime.getAsLong() - cached.fetchedAt() < MAX_AGE.toNanos()) {
       return OptionalInt.of(cached.partitions());
@@ -109,12 +108,12 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   /**
-   * The largest record batch {@code topic} accepts ({@code max.message.bytes}), as last fetched with its
-   * partition count; {@link Integer#MAX_VALUE} if unknown.
+   * What {@code topic}'s broker refuses of a single record, as last fetched with its partition count
+   * (and so as fresh as {@link #MAX_AGE}); {@link TopicRules#UNKNOWN} if not known.
    */
-  public int maxMessageBytes(String topic) {
+  public TopicRules rules(String topic) {
     Topic cached = topics.get(topic);
-    return cached == null ? Integer.MAX_VALUE : cached.maxMessageBytes();
+    return cached == null ? TopicRules.UNKNOWN : cached.rules();
   }
 
   /**
@@ -123,7 +122,26 @@ public final class ClusterMetadata implements AutoCloseable {
    */
   public boolean answersAtOnce(String topic) {
     Topic cached = topics.get(topic);
-    return clusterId != null && cached != null && nanoTime.getAsLong() - cached.fetchedAt() < MAX_AGE.toNanos();
+    return clusterId != null
+        && (!isLegalName(topic) || cached != null && nanoTime.getAsLong() - cached.fetchedAt() < MAX_AGE.toNanos());
+  }
+
+  /**
+   * Whether Kafka allows {@code topic} as a topic name: 1 to 249 of {@code a-z A-Z 0-9 . _ -}, and not
+   * {@code .} or {@code ..} (Kafka's documented rule). Another name names no topic: asking Kafka about
+   * it only earns an {@code InvalidTopicException}.
+   */
+  static boolean isLegalName(String topic) {
+    if (topic.isEmpty() || topic.length() > 249 || topic.equals(".") || topic.equals("..")) {
+      return false;
+    }
+    for (int i = 0; i < topic.length(); i++) {
+      char c = topic.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -159,22 +177,27 @@ public final class ClusterMetadata implements AutoCloseable {
                   .describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(timeout))
                   .topicNameValues()
                   .get(topic));
-    } catch (UnknownTopicOrPartitionException e) {
+    } catch (UnknownTopicOrPartitionException | InvalidTopicException e) {
       topics.remove(topic);
       return OptionalInt.empty();
     }
     int partitions = description.partitions().size();
-    topics.put(topic, new Topic(partitions, maxMessageBytes(config), nanoTime.getAsLong()));
+    topics.put(topic, new Topic(partitions, rules(config), nanoTime.getAsLong()));
     return OptionalInt.of(partitions);
   }
 
-  private static int maxMessageBytes(KafkaFuture<Config> config) {
+  private static TopicRules rules(KafkaFuture<Config> config) {
     try {
-      ConfigEntry entry = await(config).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-      return entry == null || entry.value() == null ? Integer.MAX_VALUE : Integer.parseInt(entry.value());
-    } catch (KafkaException | NumberFormatException e) {
-      // Not allowed to read topic configs, say: the broker still enforces its limit.
-      return Integer.MAX_VALUE;
+      Map<String, String> values = new HashMap<>();
+      for (ConfigEntry entry : await(config).entries()) {
+        if (entry.value() != null) {
+          values.put(entry.name(), entry.value());
+        }
+      }
+      return TopicRules.of(values);
+    } catch (KafkaException e) {
+      // Not allowed to read topic configs, say: the broker still enforces its rules.
+      return TopicRules.UNKNOWN;
     }
   }
 

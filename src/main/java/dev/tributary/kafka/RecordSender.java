@@ -3,9 +3,12 @@ package dev.tributary.kafka;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -15,11 +18,22 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>{@link #send} never throws: a synchronous failure from the producer (a bad record, a closed
  * producer, a metadata wait that ran out) becomes a failed future, so callers have one failure channel.
+ *
+ * <p>A record Kafka did not append only because another record in its producer batch was invalid (the
+ * producer fails the whole batch, and records of other streams share it) is sent again, once: it was
+ * not stored, so sending it again cannot duplicate it. It may then be stored after records its stream
+ * sent later. The proxy checks records against everything it knows the broker would refuse, so this
+ * happens only when the broker refuses a record for a reason the proxy could not know (a topic
+ * configuration changed since the proxy read it, say).
  */
 public final class RecordSender implements AutoCloseable {
 
+  /** What the producer fails a record with that Kafka did not append because of another record. */
+  static final String INNOCENT = "Failed to append record because it was part of a batch which had one more more invalid records";
+
   private final Producer<byte[], byte[]> producer;
   private final AutoCloseable metrics;
+  private final Executor resends;
 
   /** Publishes a producer's own metrics until the returned binding is closed. */
   @FunctionalInterface
@@ -30,26 +44,30 @@ public final class RecordSender implements AutoCloseable {
   /**
    * A sender over a new {@link KafkaProducer} built from {@code properties}, its metrics published
    * through {@code binder} while it is open.
+   *
+   * @param resends sends a record again (see the class comment): never the producer's own I/O thread,
+   *     on which a {@code send} that waits for buffer space could wait for itself
    */
-  public static RecordSender create(Map<String, Object> properties, MetricsBinder binder) {
+  public static RecordSender create(Map<String, Object> properties, MetricsBinder binder, Executor resends) {
     Producer<byte[], byte[]> producer =
         new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     try {
-      return new RecordSender(producer, binder.bind(producer));
+      return new RecordSender(producer, binder.bind(producer), resends);
     } catch (RuntimeException e) {
       producer.close(Duration.ZERO);
       throw e;
     }
   }
 
-  /** A sender over {@code producer}, which it then owns and closes. */
-  public RecordSender(Producer<byte[], byte[]> producer) {
-    this(producer, () -> {});
+  /** A sender over {@code producer}, which it then owns and closes; records are sent again on {@code resends}. */
+  public RecordSender(Producer<byte[], byte[]> producer, Executor resends) {
+    this(producer, () -> {}, resends);
   }
 
-  private RecordSender(Producer<byte[], byte[]> producer, AutoCloseable metrics) {
+  private RecordSender(Producer<byte[], byte[]> producer, AutoCloseable metrics, Executor resends) {
     this.producer = producer;
     this.metrics = metrics;
+    this.resends = resends;
   }
 
   /**
@@ -64,6 +82,35 @@ public final class RecordSender implements AutoCloseable {
    * @return completes with where the record was stored, or fails with Kafka's exception
    */
   public CompletableFuture<Delivery> send(OutgoingRecord record) {
+    CompletableFuture<Delivery> delivery = new CompletableFuture<>();
+    sendOnce(record)
+        .whenComplete(
+            (stored, error) -> {
+              if (error != null && isInnocent(error)) {
+                resends.execute(() -> sendOnce(record).whenComplete(RecordSender.into(delivery)));
+              } else {
+                RecordSender.<Delivery>into(delivery).accept(stored, error);
+              }
+            });
+    return delivery;
+  }
+
+  /** Whether {@code error} only says that another record of the same batch was invalid. */
+  static boolean isInnocent(Throwable error) {
+    return error.getClass() == KafkaException.class && INNOCENT.equals(error.getMessage());
+  }
+
+  private static <T> BiConsumer<T, Throwable> into(CompletableFuture<T> future) {
+    return (value, error) -> {
+      if (error != null) {
+        future.completeExceptionally(error);
+      } else {
+        future.complete(value);
+      }
+    };
+  }
+
+  private CompletableFuture<Delivery> sendOnce(OutgoingRecord record) {
     CompletableFuture<Delivery> delivery = new CompletableFuture<>();
     try {
       producer.send(

@@ -111,7 +111,8 @@ public final class SenderPool implements AutoCloseable {
    *     sasl.jaas.config} and its own {@code client.id}
    * @param adminProperties the Admin client settings credentials are proven with; the producer's
    *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
-   * @param closer closes idle producers, which may take a moment, off the caller's thread
+   * @param closer closes idle producers, which may take a moment, off the caller's thread, and sends
+   *     records again (see {@link RecordSender}) off the producers' own threads
    * @param metrics publishes each producer's own metrics while it is open
    */
   public static SenderPool create(
@@ -136,7 +137,7 @@ public final class SenderPool implements AutoCloseable {
         maxSize,
         idleTimeout,
         closer,
-        properties -> RecordSender.create(properties, metrics),
+        properties -> RecordSender.create(properties, metrics, closer),
         CredentialCheck::verify,
         System::nanoTime);
   }

@@ -3,9 +3,12 @@ package dev.tributary.produce;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.tributary.errors.Errors;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,36 +70,35 @@ final class BodyReader implements ReadListener {
     void record(TokenBuffer tokens, long bytes);
 
     /**
-     * Reading failed: the connection broke, or the container gave up on it (an idle timeout). Called at
-     * once, on the thread that learned it (often the container's, in its {@code onError}); {@link
-     * #stopped} follows.
+     * The body ended after its last record (or with none: it held nothing but whitespace), or the
+     * container gave up waiting for more (an idle timeout).
      */
-    void failed(Throwable error);
-
-    /** The body ended after its last record (or with none: it held nothing but whitespace). */
     void ended();
 
     /**
-     * The rest of the body cannot be read: a syntax error ({@code detail} is the parser's own words), or
-     * a record longer than the limit ({@code tooLarge}). Nothing more is read.
+     * The rest of the body cannot be read: it is not JSON ({@code detail} says why, in the user's words),
+     * or a record is longer than the limit ({@code tooLarge}). Nothing more is read.
      */
     void unreadable(String detail, boolean tooLarge);
 
-    /** Reading stopped before the end: {@link #stop} was called, or it failed. */
+    /** Reading stopped before the end: {@link #stop} was called. */
     void stopped();
   }
 
   private final ServletInputStream in;
+  private final JsonFactory json;
   private final RecordFramer framer;
   private final boolean latin1;
   private final long maxRecordBytes;
   private final Gate gate;
   private final Sink sink;
   private final byte[] buffer = new byte[32 * 1024];
+  private final Unicode.Utf8Check utf8 = new Unicode.Utf8Check();
   private final AtomicInteger wip = new AtomicInteger();
   private volatile boolean paused;
   private volatile boolean stopRequested;
   private volatile boolean allArrived;
+  private volatile Throwable failure;
   // Only touched by the thread in the loop.
   private boolean started;
   private boolean done;
@@ -105,6 +107,7 @@ final class BodyReader implements ReadListener {
       ServletInputStream in, JsonFactory json, boolean latin1, long maxRecordBytes, Gate gate, Sink sink)
       throws IOException {
     this.in = in;
+    this.json = json;
     this.framer = new RecordFramer(json);
     this.latin1 = latin1;
     this.maxRecordBytes = maxRecordBytes;
@@ -140,17 +143,17 @@ final class BodyReader implements ReadListener {
     read();
   }
 
+  /**
+   * The container could not read the body. That is not always a lost connection: a chunk size that is
+   * not hex, a chunk that does not end where it says, a body cut short are the client's mistakes on a
+   * connection that still works. So the body ends here with one last 400, after the reports of the
+   * records before it; if the connection is gone, writing them fails and the exchange ends then. An idle
+   * timeout ends the body without a report.
+   */
   @Override
   public void onError(Throwable error) {
-    fail(error);
+    failure = error;
     read();
-  }
-
-  private void fail(Throwable error) {
-    if (!stopRequested) {
-      stopRequested = true;
-      sink.failed(error);
-    }
   }
 
   private void read() {
@@ -162,11 +165,8 @@ final class BodyReader implements ReadListener {
       try {
         readAvailable();
       } catch (IOException | RuntimeException e) {
-        fail(e);
-        if (!done) {
-          done = true;
-          sink.stopped();
-        }
+        failure = e;
+        continue; // the loop ends the body, once, as for onError
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
@@ -177,6 +177,15 @@ final class BodyReader implements ReadListener {
       if (stopRequested) {
         done = true;
         sink.stopped();
+        return;
+      }
+      if (failure != null) {
+        if (isTimeout(failure)) {
+          done = true;
+          sink.ended();
+        } else {
+          unreadable("The request body could not be read: its framing is broken or it ended early.", false);
+        }
         return;
       }
       if (!gate.open()) {
@@ -223,16 +232,27 @@ final class BodyReader implements ReadListener {
   }
 
   private void bytes(int length) throws IOException {
-    byte[] utf8 = latin1 ? latin1ToUtf8(buffer, length) : buffer;
-    int utf8Length = latin1 ? utf8.length : length;
-    try {
-      framer.feed(utf8, 0, utf8Length, this::record);
-    } catch (JsonProcessingException e) {
-      unreadable(e.getOriginalMessage(), false);
-      return;
+    if (latin1) {
+      byte[] utf8 = latin1ToUtf8(buffer, length);
+      feed(utf8, utf8.length);
+    } else {
+      int invalid = utf8.check(buffer, 0, length);
+      feed(buffer, invalid < 0 ? length : invalid); // the records before an invalid byte still count
+      if (invalid >= 0 && !done) {
+        unreadable("The request body is not valid UTF-8 (at byte offset " + utf8.bodyOffset(invalid, 0) + ").", false);
+        return;
+      }
     }
-    if (framer.openRecordBytes() > maxRecordBytes) {
+    if (!done && framer.openRecordBytes() > maxRecordBytes) {
       unreadable(null, true);
+    }
+  }
+
+  private void feed(byte[] bytes, int length) throws IOException {
+    try {
+      framer.feed(bytes, 0, length, this::record);
+    } catch (JsonProcessingException e) {
+      unreadable(Errors.syntax(e, json.streamReadConstraints()), false);
     }
   }
 
@@ -256,10 +276,14 @@ final class BodyReader implements ReadListener {
   }
 
   private void end() throws IOException {
+    if (!latin1 && !utf8.complete()) {
+      unreadable("The request body is not valid UTF-8 (it ends inside a character).", false);
+      return;
+    }
     try {
       framer.end(this::record);
     } catch (JsonProcessingException e) {
-      unreadable(e.getOriginalMessage(), false);
+      unreadable(Errors.syntax(e, json.streamReadConstraints()), false);
       return;
     }
     if (!done) {
@@ -273,6 +297,15 @@ final class BodyReader implements ReadListener {
       done = true;
       sink.unreadable(detail, tooLarge);
     }
+  }
+
+  private static boolean isTimeout(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException || t instanceof SocketTimeoutException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** ISO-8859-1 bytes re-encoded as the UTF-8 the JSON parser reads. */

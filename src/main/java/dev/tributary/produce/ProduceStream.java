@@ -179,11 +179,6 @@ final class ProduceStream
   }
 
   @Override
-  public void failed(Throwable error) {
-    exchange.failed(error); // in the container's callback: see Exchange
-  }
-
-  @Override
   public void ended() {
     if (reports == null) {
       refuse(TributaryException.of(ErrorCode.EMPTY_BODY));
@@ -200,7 +195,7 @@ final class ProduceStream
                 ErrorCode.RECORD_TOO_LARGE,
                 "The record is larger than the maximum of " + context.maxRecordBytes()
                     + " bytes (api.v3.produce.request.size.limit.max.bytes).")
-            : TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.withoutLocation(detail));
+            : TributaryException.of(ErrorCode.MALFORMED_STREAM, detail);
     if (reports == null) {
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
@@ -232,16 +227,10 @@ final class ProduceStream
     }
     PreparedRecord prepared;
     try {
-      prepared = context.builder().build(topic, context.reader().read(tokens));
+      prepared = context.builder().build(topic, context.reader().read(tokens), context.metadata().rules(topic));
       Integer partition = prepared.record().partition();
       if (partition != null && !context.metadata().hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-      }
-      int limit = context.metadata().maxMessageBytes(topic);
-      if (RecordSender.sizeUpperBound(prepared.record()) > limit) {
-        throw TributaryException.of(
-            ErrorCode.RECORD_TOO_LARGE,
-            "The record is larger than the topic's maximum message size (max.message.bytes=" + limit + ").");
       }
       // Last: only a record that would be sent spends the rate limits.
       context.rateLimits().admit(clusterId, RecordSender.payloadBytes(prepared.record()));

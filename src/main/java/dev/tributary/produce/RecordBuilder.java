@@ -1,8 +1,12 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.api.AnyValue;
 import dev.tributary.api.ProduceRequest;
 import dev.tributary.api.ProduceRequestData;
 import dev.tributary.api.ProduceRequestHeader;
@@ -10,6 +14,10 @@ import dev.tributary.api.ProduceResponseData;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.OutgoingRecord;
+import dev.tributary.kafka.RecordSender;
+import dev.tributary.kafka.TopicRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -20,61 +28,129 @@ import java.util.List;
 /**
  * Turns a {@link ProduceRequest} into the bytes Kafka stores (spec section 2). Every rule a record can
  * break is checked here and thrown as a {@link TributaryException}, so a bad record is reported before
- * anything is sent.
+ * anything is sent: the API document's rules, valid Unicode, and the topic's own rules (timestamp bounds,
+ * compaction, size), which the broker would otherwise enforce by refusing the record's whole producer
+ * batch, with other streams' records in it.
  */
 final class RecordBuilder {
 
   /** How much of a bad value an error message repeats. */
   private static final int MAX_ECHO = 64;
 
-  private final ObjectMapper mapper;
+  private final JsonFactory json;
 
   RecordBuilder(ObjectMapper mapper) {
-    this.mapper = mapper;
+    this.json = mapper.getFactory();
   }
 
-  PreparedRecord build(String topic, ProduceRequest request) {
+  /** The record {@code request} asks for, checked against {@code rules}, its topic's. */
+  PreparedRecord build(String topic, ProduceRequest request, TopicRules rules) {
     Integer partition = request.partitionId();
     if (partition != null && partition < 0) {
       throw TributaryException.of(ErrorCode.PARTITION_NOT_FOUND);
     }
-    byte[] key = bytes(request.key());
-    byte[] value = bytes(request.value());
+    byte[] key = bytes(request.key(), "key");
+    byte[] value = bytes(request.value(), "value");
     OutgoingRecord record =
         new OutgoingRecord(
             topic, partition, key, value, headers(request.headers()), timestamp(request.timestamp()));
+    check(record, request.timestamp(), rules);
     return new PreparedRecord(record, reported(request.key(), key), reported(request.value(), value));
   }
 
-  private byte[] bytes(ProduceRequestData data) {
+  /** {@code record} against its topic's {@code rules}; {@code timestamp} as the client wrote it. */
+  private static void check(OutgoingRecord record, String timestamp, TopicRules rules) {
+    if (record.timestamp() != null && rules.createTime()) {
+      long ahead = record.timestamp() - System.currentTimeMillis();
+      if (ahead > rules.timestampAfterMaxMs()) {
+        throw TributaryException.badRequest(
+            "timestamp=" + echo(timestamp) + " is later than this topic accepts: at most " + rules.timestampAfterMaxMs()
+                + " ms after now (message.timestamp.after.max.ms).");
+      }
+      if (-ahead > rules.timestampBeforeMaxMs()) {
+        throw TributaryException.badRequest(
+            "timestamp=" + echo(timestamp) + " is earlier than this topic accepts: at most "
+                + rules.timestampBeforeMaxMs() + " ms before now (message.timestamp.before.max.ms).");
+      }
+    }
+    if (rules.compacted() && record.key() == null) {
+      throw TributaryException.badRequest("this topic is compacted (cleanup.policy=compact): a record needs a key.");
+    }
+    if (RecordSender.sizeUpperBound(record) > rules.maxMessageBytes()) {
+      throw TributaryException.of(
+          ErrorCode.RECORD_TOO_LARGE,
+          "The record is larger than the topic's maximum message size (max.message.bytes=" + rules.maxMessageBytes()
+              + ").");
+    }
+  }
+
+  private byte[] bytes(ProduceRequestData data, String field) {
     if (data == null || data.data() == null) {
       return null;
     }
-    JsonNode node = data.data();
+    AnyValue value = data.data();
     switch (data.type()) {
       case BINARY:
-        if (!node.isTextual()) {
-          throw TributaryException.badRequest("data=" + echo(node.toString()) + " is not a base64 string.");
+        if (!value.isText()) {
+          throw TributaryException.badRequest("data=" + echo(value.toString()) + " is not a base64 string.");
         }
-        byte[] decoded = base64(node.textValue());
+        byte[] decoded = base64(value.text());
         if (decoded == null) {
-          throw TributaryException.badRequest("data=" + echo(node.textValue()) + " is not a valid base64 string.");
+          throw TributaryException.badRequest("data=" + echo(value.text()) + " is not a valid base64 string.");
         }
         return decoded;
       case STRING:
-        if (!node.isTextual()) {
-          throw TributaryException.badRequest("data=" + echo(node.toString()) + " is not a string.");
+        if (!value.isText()) {
+          throw TributaryException.badRequest("data=" + echo(value.toString()) + " is not a string.");
         }
-        return node.textValue().getBytes(StandardCharsets.UTF_8);
+        return utf8(value.text(), field + ".data");
       case JSON:
-        try {
-          return mapper.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-          throw new IllegalStateException("A parsed JSON value could not be written", e);
-        }
+        return exactJson(value, field + ".data");
       default:
         throw new IllegalStateException("Unhandled format " + data.type());
     }
+  }
+
+  /**
+   * {@code value} as compact JSON, exactly as sent apart from whitespace: numbers keep their text (a
+   * consumer gets {@code 1e400} or {@code 1.0e2}, not what a double makes of them), strings are UTF-8.
+   */
+  private byte[] exactJson(AnyValue value, String field) {
+    ByteArrayBuilder out = new ByteArrayBuilder();
+    try (JsonGenerator generator = json.createGenerator(out)) {
+      if (value.isText()) {
+        generator.writeString(valid(value.text(), field));
+      } else {
+        try (JsonParser parser = value.parser()) {
+          JsonToken token;
+          while ((token = parser.nextToken()) != null) {
+            switch (token) {
+              case FIELD_NAME -> generator.writeFieldName(valid(parser.currentName(), field));
+              case VALUE_STRING -> generator.writeString(valid(parser.getText(), field));
+              case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
+              default -> generator.copyCurrentEvent(parser);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("A parsed JSON value could not be written", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] utf8(String text, String field) {
+    return valid(text, field).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code text}, if it is valid Unicode; else a 400 naming {@code field}. */
+  private static String valid(String text, String field) {
+    int surrogate = Unicode.unpairedSurrogate(text);
+    if (surrogate >= 0) {
+      throw TributaryException.badRequest(
+          field + " is not valid Unicode: it has an unpaired surrogate (\\u" + Integer.toHexString(surrogate) + ").");
+    }
+    return text;
   }
 
   private static ProduceResponseData reported(ProduceRequestData data, byte[] bytes) {
@@ -83,7 +159,9 @@ final class RecordBuilder {
 
   private static List<OutgoingRecord.Header> headers(List<ProduceRequestHeader> headers) {
     List<OutgoingRecord.Header> result = new ArrayList<>(headers.size());
-    for (ProduceRequestHeader header : headers) {
+    for (int i = 0; i < headers.size(); i++) {
+      ProduceRequestHeader header = headers.get(i);
+      valid(header.name(), "headers[" + i + "].name");
       byte[] value = null;
       if (header.value() != null) {
         value = base64(header.value());

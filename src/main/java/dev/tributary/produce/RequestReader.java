@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.tributary.api.AnyValue;
 import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ProduceRequest;
 import dev.tributary.api.ProduceRequestData;
@@ -51,10 +51,13 @@ final class RequestReader {
   /**
    * The request {@code tokens} hold: one JSON value, as framed by {@link RecordFramer}.
    *
-   * @throws TributaryException a 400 for a repeated field
+   * @throws TributaryException a 400 for a value that is not an object, or a repeated field
    * @throws IOException data binding's exception for a record that does not match the API document
    */
   ProduceRequest read(TokenBuffer tokens) throws IOException {
+    if (tokens.firstToken() != JsonToken.START_OBJECT) {
+      throw TributaryException.badRequest("A record must be a JSON object.");
+    }
     ProduceRequest request;
     try (JsonParser parser = tokens.asParser()) {
       request = readCommon(parser);
@@ -174,7 +177,7 @@ final class RequestReader {
   private static ProduceRequestData data(JsonParser parser, JsonToken token) throws IOException {
     String[] data = pair(parser, token, "type", "data");
     EmbeddedFormat type = data[0] == null ? null : format(data[0]);
-    return new ProduceRequestData(type, data[1] == null ? null : TextNode.valueOf(data[1]));
+    return new ProduceRequestData(type, data[1] == null ? null : AnyValue.text(data[1]));
   }
 
   /**

@@ -22,7 +22,7 @@ class RecordSenderTest {
 
   private final MockProducer<byte[], byte[]> producer =
       new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final RecordSender sender = new RecordSender(producer);
+  private final RecordSender sender = new RecordSender(producer, Runnable::run);
 
   private static OutgoingRecord record(String value) {
     return new OutgoingRecord(
@@ -52,6 +52,33 @@ class RecordSenderTest {
     assertEquals(0, first.get().partition());
     ExecutionException e = assertThrows(ExecutionException.class, second::get);
     assertTrue(e.getCause() instanceof NotEnoughReplicasException);
+  }
+
+  @Test
+  void aRecordKafkaRefusedOnlyForAnotherRecordOfItsBatchIsSentOnceMore() throws Exception {
+    List<Runnable> resends = new java.util.ArrayList<>();
+    RecordSender resending = new RecordSender(producer, resends::add);
+    CompletableFuture<Delivery> culprit = resending.send(record("bad"));
+    CompletableFuture<Delivery> innocent = resending.send(record("good"));
+    producer.errorNext(new org.apache.kafka.common.InvalidRecordException("refused"));
+    producer.errorNext(new KafkaException(RecordSender.INNOCENT));
+    assertTrue(culprit.isCompletedExceptionally());
+    assertFalse(innocent.isDone(), "not failed: it is to be sent again");
+    assertEquals(1, resends.size(), "sent again off the producer's callback");
+    resends.get(0).run();
+    assertEquals(3, producer.history().size());
+    assertArrayEquals("good".getBytes(StandardCharsets.UTF_8), producer.history().get(2).value());
+    producer.completeNext();
+    assertEquals(0, innocent.get().partition());
+  }
+
+  @Test
+  void aRecordRefusedTwiceForAnotherRecordFailsTheSecondTime() {
+    CompletableFuture<Delivery> innocent = sender.send(record("good"));
+    producer.errorNext(new KafkaException(RecordSender.INNOCENT));
+    producer.errorNext(new KafkaException(RecordSender.INNOCENT));
+    assertTrue(innocent.isCompletedExceptionally());
+    assertEquals(2, producer.history().size(), "once more, not more");
   }
 
   @Test

@@ -38,7 +38,7 @@ class SenderPoolTest {
           MockProducer<byte[], byte[]> producer =
               new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
           producers.add(producer);
-          return new RecordSender(producer);
+          return new RecordSender(producer, Runnable::run);
         },
         (properties, timeout) -> {
           checked.add(properties);

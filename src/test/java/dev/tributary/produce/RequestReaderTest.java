@@ -90,7 +90,7 @@ class RequestReaderTest {
         List.of(
             "{'value':{'type':'JSON','data':{'a':[1,2]}}}",
             "{'value':{'type':'JSON','data':{'a':1,'a':2}}}",
-            "{'partition_id':'3'}")) {
+            "{'key':{'data':[1.50,'x',null,1e400]}}")) {
       assertEquals(bound(json), reader.read(tokens(json)), json);
     }
   }
@@ -103,7 +103,9 @@ class RequestReaderTest {
             "{'headers':[{'value':'AA'}]}",
             "{'headers':[null]}",
             "{'value':{'type':'binary','data':'AA'}}",
-            "{'partition_id':1e40}")) {
+            "{'partition_id':1e40}",
+            "{'partition_id':'3'}",
+            "{'partition_id':1.0}")) {
       Exception expected = assertThrows(Exception.class, () -> bound(json), json);
       Exception actual = assertThrows(Exception.class, () -> reader.read(tokens(json)), json);
       assertEquals(expected.getClass(), actual.getClass(), json);
