@@ -55,15 +55,22 @@ public final class TributaryConfig {
 
   public static final String WINDOW_RECORDS = "streaming.window.max.records";
   private static final String WINDOW_RECORDS_DOC =
-      "Records one stream may have read but not yet reported; when reached, the stream is not read"
-          + " until reports drain (back-pressure). With ~10 ms from read to report, it caps one stream"
-          + " near 500,000 records/s; memory is bounded by the bytes limit below.";
+      "Records one stream may have read that Kafka has not yet answered; when reached, the stream is"
+          + " not read until Kafka answers (back-pressure). With ~10 ms from read to answer, it caps one"
+          + " stream near 500,000 records/s; memory is bounded by the bytes limit below.";
   private static final long WINDOW_RECORDS_DEFAULT = 5000;
 
   public static final String WINDOW_BYTES = "streaming.window.max.bytes";
   private static final String WINDOW_BYTES_DOC =
       "Request bytes of those records one stream may hold; bounds each stream's memory.";
   private static final long WINDOW_BYTES_DEFAULT = 4L * 1024 * 1024;
+
+  public static final String HELD_REPORTS = "streaming.reports.max.held";
+  private static final String HELD_REPORTS_DOC =
+      "Reports one stream may hold decided but not yet read by its client (about 45 bytes each); when"
+          + " reached, the stream is not read until the client reads. Lets a client that sends its whole"
+          + " body before reading the response get every report of a body of up to this many records.";
+  private static final long HELD_REPORTS_DEFAULT = 100_000;
 
   public static final String RATE_LIMIT_ENABLED = "api.v3.produce.rate.limit.enabled";
   private static final String RATE_LIMIT_ENABLED_DOC =
@@ -128,6 +135,7 @@ public final class TributaryConfig {
           Map.entry(RECORD_SIZE_LIMIT, RECORD_SIZE_LIMIT_DOC),
           Map.entry(WINDOW_RECORDS, WINDOW_RECORDS_DOC),
           Map.entry(WINDOW_BYTES, WINDOW_BYTES_DOC),
+          Map.entry(HELD_REPORTS, HELD_REPORTS_DOC),
           Map.entry(RATE_LIMIT_ENABLED, RATE_LIMIT_ENABLED_DOC),
           Map.entry(RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC),
           Map.entry(RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC),
@@ -190,6 +198,7 @@ public final class TributaryConfig {
   private final long maxRecordBytes;
   private final long windowRecords;
   private final long windowBytes;
+  private final long heldReports;
   private final Authentication authentication;
   private final int metricsTopicsMax;
 
@@ -228,6 +237,7 @@ public final class TributaryConfig {
     this.maxRecordBytes = positiveLong(sources, RECORD_SIZE_LIMIT, 2 * maxRequestSize);
     this.windowRecords = positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT);
     this.windowBytes = positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT);
+    this.heldReports = positiveLong(sources, HELD_REPORTS, HELD_REPORTS_DEFAULT);
     this.rateLimits =
         new RateLimits(
             bool(sources, RATE_LIMIT_ENABLED, false),
@@ -329,6 +339,11 @@ public final class TributaryConfig {
   /** {@value #WINDOW_BYTES}: request bytes of those records, per stream. */
   public long windowBytes() {
     return windowBytes;
+  }
+
+  /** {@value #HELD_REPORTS}: reports decided but not yet read by the client, per stream. */
+  public long heldReports() {
+    return heldReports;
   }
 
   public RateLimits rateLimits() {

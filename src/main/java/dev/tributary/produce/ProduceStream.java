@@ -2,7 +2,6 @@ package dev.tributary.produce;
 
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.api.ErrorResponse;
-import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
@@ -13,7 +12,6 @@ import dev.tributary.metrics.ProxyMetrics;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
@@ -42,10 +40,13 @@ import org.apache.kafka.common.errors.AuthenticationException;
  *   <li>The producer's I/O thread only completes futures; report writing happens on the pool.
  * </ul>
  *
- * <p>Back-pressure: records read but not yet reported form the stream's window, bounded in count and in
- * bytes. When it is full the reader waits, so TCP flow control slows the client; it goes on as reports
- * drain. A stalled client, a stalled broker or an endless body never holds more than the window, and
- * never holds a thread.
+ * <p>Back-pressure: records read but not yet decided (Kafka has not answered) form the stream's window,
+ * bounded in count and in bytes. Decided reports that the client has not yet read are held apart, as a
+ * few numbers each ({@link HeldReports}), under a bound of their own. When either is full the reader
+ * waits, so TCP flow control slows the client; it goes on as Kafka answers and the client reads. A
+ * stalled client, a stalled broker or an endless body never holds more than these bounds, and never
+ * holds a thread; and a client that reads only after sending its whole body is not stopped by the
+ * window, since its reports leave it as soon as they are decided.
  *
  * <p>Endings. The reader ends once, after its last record, and the stream then queues "no more reports"
  * on the worker, behind every record: the body's end gets every report, then the response ends; a syntax
@@ -68,6 +69,7 @@ final class ProduceStream
   private final AccessLog.Tally tally = new AccessLog.Tally();
   private final AtomicLong windowRecords = new AtomicLong();
   private final AtomicLong windowBytes = new AtomicLong();
+  private final AtomicLong heldReports = new AtomicLong();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final BodyReader reader;
@@ -77,10 +79,6 @@ final class ProduceStream
   private volatile boolean clientGone;
   private volatile ReportWriter reports;
   private volatile ScheduledFuture<?> timer;
-  // The last report timestamp and its text: records of one batch share a millisecond, and formatting
-  // an Instant is a measurable part of writing a report. Only touched by the report writer's drain.
-  private long lastMillis = -1;
-  private String lastTimestamp;
 
   ProduceStream(
       ProduceStreams context,
@@ -137,7 +135,8 @@ final class ProduceStream
   public boolean open() {
     return lease != null
         && windowRecords.get() < context.windowRecords()
-        && windowBytes.get() < context.windowBytes();
+        && windowBytes.get() < context.windowBytes()
+        && heldReports.get() < context.heldReports();
   }
 
   // ---- reading: the reader's calls, on its thread ----
@@ -157,7 +156,9 @@ final class ProduceStream
       exchange.failed(e);
       return false;
     }
-    ReportWriter writer = new ReportWriter(out, exchange::isOpen, context.pool(), context.mapper(), this);
+    ReportWriter writer =
+        new ReportWriter(
+            out, exchange::isOpen, context.pool(), new ReportEncoder(context.mapper(), clusterId, topic), this);
     reports = writer;
     try {
       out.setWriteListener(writer);
@@ -239,18 +240,22 @@ final class ProduceStream
       return;
     }
     CompletableFuture<Delivery> delivery = lease.sender().send(prepared.record());
-    reports.add(new ReportWriter.Pending(delivery, () -> report(delivery, prepared), bytes, readNanos));
+    reports.add(
+        new ReportWriter.Pending(
+            delivery, (held, nanos) -> decide(delivery, prepared, held, nanos), bytes, readNanos));
   }
 
   /** Runs on the worker: queues an error report in this record's place. */
   private void reject(Throwable error, long bytes, long readNanos) {
     ErrorResponse body = Errors.toFailure(error).body();
     reports.add(
-        new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> body, bytes, readNanos));
+        new ReportWriter.Pending(
+            CompletableFuture.completedFuture(null), (held, nanos) -> held.failed(body, nanos), bytes, readNanos));
   }
 
-  /** Runs on a writer thread, once {@code delivery} is complete. */
-  private Object report(CompletableFuture<Delivery> delivery, PreparedRecord prepared) {
+  /** Runs on a writer thread, once {@code delivery} is complete: holds the record's report. */
+  private void decide(
+      CompletableFuture<Delivery> delivery, PreparedRecord prepared, HeldReports held, long readNanos) {
     Delivery stored;
     try {
       stored = delivery.join();
@@ -258,25 +263,16 @@ final class ProduceStream
       if (e.getCause() instanceof AuthenticationException) {
         lease.invalidate(); // the next request with these credentials proves them again
       }
-      return Errors.toFailure(e).body();
+      held.failed(Errors.toFailure(e).body(), readNanos);
+      return;
     }
-    return new ProduceResponse(
-        200,
-        clusterId,
-        topic,
+    held.produced(
         stored.partition(),
         stored.offset(),
-        timestamp(stored.timestamp()),
-        prepared.key(),
-        prepared.value());
-  }
-
-  private String timestamp(long millis) {
-    if (millis != lastMillis) {
-      lastTimestamp = Instant.ofEpochMilli(millis).toString();
-      lastMillis = millis;
-    }
-    return lastTimestamp;
+        stored.timestamp(),
+        ReportEncoder.data(prepared.key()),
+        ReportEncoder.data(prepared.value()),
+        readNanos);
   }
 
   // ---- endings ----
@@ -309,15 +305,22 @@ final class ProduceStream
   }
 
   @Override
-  public void reportDone(ReportWriter.Pending report, int errorCode) {
+  public void reportDecided(ReportWriter.Pending report) {
+    heldReports.incrementAndGet();
+    windowRecords.decrementAndGet();
+    windowBytes.addAndGet(-report.bytes());
+    reader.resume();
+  }
+
+  @Override
+  public void reportDone(int errorCode, long readNanos) {
     if (errorCode == ReportWriter.DROPPED) {
       meters.reportUndelivered();
     } else {
-      meters.reportWritten(errorCode, System.nanoTime() - report.readNanos());
+      meters.reportWritten(errorCode, System.nanoTime() - readNanos);
     }
     tally.add(errorCode);
-    windowRecords.decrementAndGet();
-    windowBytes.addAndGet(-report.bytes());
+    heldReports.decrementAndGet();
     reader.resume();
   }
 

@@ -38,6 +38,7 @@ public final class ProduceStreams {
   private final long maxRecordBytes;
   private final long windowRecords;
   private final long windowBytes;
+  private final long heldReports;
 
   /**
    * @param pool runs each stream's record handling and report writing; a task there may wait up to the
@@ -67,6 +68,7 @@ public final class ProduceStreams {
     this.maxRecordBytes = config.maxRecordBytes();
     this.windowRecords = config.windowRecords();
     this.windowBytes = config.windowBytes();
+    this.heldReports = config.heldReports();
   }
 
   /**
@@ -186,5 +188,9 @@ public final class ProduceStreams {
 
   long windowBytes() {
     return windowBytes;
+  }
+
+  long heldReports() {
+    return heldReports;
   }
 }

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.EmbeddedFormat;
-import dev.tributary.api.ProduceResponse;
 import dev.tributary.api.ProduceResponseData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -19,8 +19,8 @@ import java.util.Arrays;
  * offset, timestamp and sizes, and writing the same cluster id and topic name through a generator,
  * escaping them again for every record, was the largest part of report writing. Here the constant start
  * is encoded once per stream (by the mapper, so escaping is data binding's own), the timestamp once per
- * millisecond, and numbers by Jackson's {@link NumberOutput}. Error reports are rare, and written by the
- * mapper.
+ * millisecond, and numbers by Jackson's {@link NumberOutput}; the output is exactly what data binding
+ * writes for the API's {@code ProduceResponse}. Error reports are rare, and written by the mapper.
  *
  * <p>Two buffers alternate, so a batch handed to the container's non-blocking output is not overwritten
  * while the container may still be sending it: the next batch goes to the other buffer, and the caller
@@ -35,19 +35,31 @@ final class ReportEncoder {
   private static final byte[][] VALUE = formats(",\"value\":{\"type\":\"", "\",\"size\":");
 
   private final ObjectMapper mapper;
+  private final byte[] prefix; // up to the partition id: the same in every report of the stream
   private byte[] bytes = new byte[8192];
   private byte[] spare = new byte[8192];
   private int size;
+  private long timestamp;
+  private byte[] timestampBytes; // the timestamp's JSON, cached: a batch's records share a millisecond
 
-  // Caches, each checked against the strings it was built from.
-  private String prefixCluster;
-  private String prefixTopic;
-  private byte[] prefix;
-  private String timestamp;
-  private byte[] timestampBytes;
-
-  ReportEncoder(ObjectMapper mapper) {
+  /** An encoder for the reports of one stream, to {@code topic} of {@code clusterId}. */
+  ReportEncoder(ObjectMapper mapper, String clusterId, String topic) {
     this.mapper = mapper;
+    this.prefix =
+        concat(
+            ascii("{\"error_code\":200,\"cluster_id\":"),
+            json(clusterId),
+            ascii(",\"topic_name\":"),
+            json(topic),
+            ascii(",\"partition_id\":"));
+  }
+
+  /**
+   * A key's or value's format and size packed in a long, as {@link #appendProduced} takes them: 0 for
+   * none, so a report waiting to be written holds numbers, not objects.
+   */
+  static long data(ProduceResponseData data) {
+    return data == null ? 0 : (long) (data.type().ordinal() + 1) << 32 | (data.size() & 0xFFFF_FFFFL);
   }
 
   /** The bytes of the batch so far. */
@@ -55,37 +67,26 @@ final class ReportEncoder {
     return size;
   }
 
-  /** Appends a successful report and CRLF. */
-  void append(ProduceResponse report) {
-    if (prefix == null
-        || !report.clusterId().equals(prefixCluster)
-        || !report.topicName().equals(prefixTopic)) {
-      prefix =
-          concat(
-              ascii("{\"error_code\":200,\"cluster_id\":"),
-              json(report.clusterId()),
-              ascii(",\"topic_name\":"),
-              json(report.topicName()),
-              ascii(",\"partition_id\":"));
-      prefixCluster = report.clusterId();
-      prefixTopic = report.topicName();
+  /**
+   * Appends a successful report and CRLF.
+   *
+   * @param timestamp the record's timestamp as Kafka stored it, in milliseconds since the epoch
+   * @param key the key's {@link #data}; likewise {@code value}
+   */
+  void appendProduced(int partition, long offset, long timestamp, long key, long value) {
+    if (timestamp != this.timestamp || timestampBytes == null) {
+      timestampBytes = json(Instant.ofEpochMilli(timestamp).toString());
+      this.timestamp = timestamp;
     }
-    ensure(prefix.length + 64); // with the partition, the offset and their separator
+    ensure(prefix.length + 64 + TIMESTAMP.length + timestampBytes.length); // with both numbers
     put(prefix);
-    size = NumberOutput.outputInt(report.partitionId(), bytes, size);
+    size = NumberOutput.outputInt(partition, bytes, size);
     put(OFFSET);
-    size = NumberOutput.outputLong(report.offset(), bytes, size);
-    if (report.timestamp() != null) {
-      if (!report.timestamp().equals(timestamp)) {
-        timestampBytes = json(report.timestamp());
-        timestamp = report.timestamp();
-      }
-      ensure(TIMESTAMP.length + timestampBytes.length);
-      put(TIMESTAMP);
-      put(timestampBytes);
-    }
-    data(KEY, report.key());
-    data(VALUE, report.value());
+    size = NumberOutput.outputLong(offset, bytes, size);
+    put(TIMESTAMP);
+    put(timestampBytes);
+    data(KEY, key);
+    data(VALUE, value);
     ensure(1 + CRLF.length);
     bytes[size++] = '}';
     put(CRLF);
@@ -111,12 +112,12 @@ final class ReportEncoder {
     size = 0;
   }
 
-  private void data(byte[][] start, ProduceResponseData data) {
-    if (data != null) {
-      byte[] field = start[data.type().ordinal()];
+  private void data(byte[][] start, long data) {
+    if (data != 0) {
+      byte[] field = start[(int) (data >>> 32) - 1];
       ensure(field.length + 12);
       put(field);
-      size = NumberOutput.outputInt(data.size(), bytes, size);
+      size = NumberOutput.outputInt((int) data, bytes, size);
       bytes[size++] = '}';
     }
   }

@@ -1,8 +1,5 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tributary.api.ErrorResponse;
-import dev.tributary.api.ProduceResponse;
 import dev.tributary.errors.Errors;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
@@ -12,36 +9,54 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
  * are ready: one JSON object and {@code \r\n} each, with non-blocking servlet output.
  *
+ * <p>A report goes through two stages. Added, it waits for its record's outcome (its {@code ready}
+ * future); its record counts in the stream's window of records in flight, with its bytes. Decided (it
+ * and every report before it are ready), it is moved at once to the stream's {@link HeldReports} as a
+ * few numbers, whether or not the client is reading, and its record leaves the window ({@link
+ * Listener#reportDecided}). Written, it leaves the held reports ({@link Listener#reportDone}). So a
+ * client that reads only after sending its whole body keeps the reading going while its reports wait;
+ * the stream bounds how many may wait.
+ *
  * <p>Threads: {@link #add} and {@link #finish} are called in request order by the stream's worker;
  * readiness is usually signalled by the Kafka producer's I/O thread, which must never do our work, so it
  * only schedules a drain on {@code executor}. The container's {@link #onWritePossible} schedules one too.
- * At most one drain runs at a time (the {@code wip} counter), so the output is touched by one thread at a
- * time and reports cannot overtake each other.
+ * At most one drain runs at a time (the {@code wip} counter), so the output and the held reports are
+ * touched by one thread at a time and reports cannot overtake each other.
  *
  * <p>Servlet 6.0 rules this follows: a write or a flush only right after {@code isReady()} returned true,
  * and otherwise nothing until the container calls {@link #onWritePossible}, so a client that stops
- * reading holds no thread (its reports wait in the queue, bounded by the stream's window); and no use of
- * the output once the exchange has ended ({@code open} turns false), since the container may already be
- * done with it.
+ * reading holds no thread; and no use of the output once the exchange has ended ({@code open} turns
+ * false), since the container may already be done with it.
  */
 final class ReportWriter implements WriteListener {
 
-  /** Called after each report is written or dropped: the stream's window shrinks by one record. */
+  /** Told as each report moves on. */
   interface Listener {
-    /** {@code report} was written with {@code errorCode}, or dropped ({@link #DROPPED}): its client is gone. */
-    void reportDone(Pending report, int errorCode);
+    /** {@code report} is decided and held: its record leaves the window. */
+    void reportDecided(Pending report);
+
+    /**
+     * A held report was written with {@code errorCode}, or dropped ({@link #DROPPED}): its client is gone.
+     *
+     * @param readNanos when its record was read
+     */
+    void reportDone(int errorCode, long readNanos);
 
     /** The container reported that writing failed (in {@link #onError}): the client is gone. */
     void writeFailed(Throwable error);
 
     /** Every report is written or dropped, and no more will come: the exchange may complete. */
     void allDone();
+  }
+
+  /** How a ready report is decided: it adds itself to the held reports. */
+  interface Outcome {
+    void addTo(HeldReports held, long readNanos);
   }
 
   /** The error code passed to {@link Listener#reportDone} for a report that was not written. */
@@ -51,7 +66,7 @@ final class ReportWriter implements WriteListener {
    * A report in the queue: ready once {@code ready} completes; {@code bytes} counts in the window;
    * {@code readNanos} is when its record was read ({@link System#nanoTime}).
    */
-  record Pending(CompletableFuture<?> ready, Supplier<Object> report, long bytes, long readNanos) {}
+  record Pending(CompletableFuture<?> ready, Outcome outcome, long bytes, long readNanos) {}
 
   private final ServletOutputStream out;
   private final BooleanSupplier open;
@@ -66,23 +81,27 @@ final class ReportWriter implements WriteListener {
 
   // Only touched by the drain.
   private final ReportEncoder batch;
+  private final HeldReports held = new HeldReports();
   // Ready reports taken from the queue in one locked step, not one step each.
   private final ArrayDeque<Pending> taken = new ArrayDeque<>();
   private boolean unwritten; // the batch is built but not yet handed to the output
   private boolean flushed;
   private boolean done;
 
-  /** @param open whether the exchange still lets {@code out} be used */
+  /**
+   * @param open whether the exchange still lets {@code out} be used
+   * @param encoder the stream's report encoder
+   */
   ReportWriter(
-      ServletOutputStream out, BooleanSupplier open, Executor executor, ObjectMapper mapper, Listener listener) {
+      ServletOutputStream out, BooleanSupplier open, Executor executor, ReportEncoder encoder, Listener listener) {
     this.out = out;
     this.open = open;
     this.executor = executor;
     this.listener = listener;
-    this.batch = new ReportEncoder(mapper);
+    this.batch = encoder;
   }
 
-  /** Queues the next report; once {@code ready} completes, {@code report} builds it on a writer thread. */
+  /** Queues the next report; once {@code ready} completes, its outcome is added on a writer thread. */
   void add(Pending pending) {
     synchronized (this) {
       queue.add(pending);
@@ -98,7 +117,7 @@ final class ReportWriter implements WriteListener {
     schedule();
   }
 
-  /** The client is gone: queued reports, and those still to be added, are dropped as they complete. */
+  /** The client is gone: held reports, and those still to be decided, are dropped. */
   void abandon() {
     broken = true;
     schedule();
@@ -130,21 +149,23 @@ final class ReportWriter implements WriteListener {
       } catch (IOException | RuntimeException e) {
         broken = true;
         listener.writeFailed(e); // the client is gone, or the container gave up on the response
-        dropReady();
+        dropHeld();
       }
       missed = wip.addAndGet(-missed);
     } while (missed != 0);
   }
 
   /**
-   * Writes ready reports while the output can take them; stops, to be called again, when it cannot.
-   * The reports ready at once go out in one write (up to 64 KB), not one write each.
+   * Decides the ready reports, then writes held reports while the output can take them; stops, to be
+   * called again, when it cannot. The reports held at once go out in one write (up to 64 KB), not one
+   * write each.
    */
   private void writeReady() throws IOException {
     while (true) {
+      decideReady();
       if (broken || !open.getAsBoolean()) {
         broken = true;
-        dropReady();
+        dropHeld();
         return;
       }
       if (unwritten) {
@@ -155,18 +176,18 @@ final class ReportWriter implements WriteListener {
         unwritten = false;
         flushed = false;
       }
-      Pending head = pollReady();
-      if (head == null) {
+      if (held.isEmpty()) {
         break;
       }
       do {
-        listener.reportDone(head, append(head.report()));
-      } while (batch.size() < BATCH_BYTES && (head = pollReady()) != null);
+        long readNanos = held.oldestReadNanos();
+        listener.reportDone(held.writeOldest(batch), readNanos);
+      } while (batch.size() < BATCH_BYTES && !held.isEmpty());
       unwritten = true;
     }
     if (!open.getAsBoolean()) {
       broken = true;
-      dropReady();
+      dropHeld();
       return;
     }
     if (!flushed) {
@@ -181,10 +202,28 @@ final class ReportWriter implements WriteListener {
     }
   }
 
-  private void dropReady() {
+  /**
+   * Moves every report that is ready, with every one before it, to the held reports; one whose outcome
+   * cannot be added is answered with a 500 in its place.
+   */
+  private void decideReady() {
     Pending head;
     while ((head = pollReady()) != null) {
-      listener.reportDone(head, DROPPED);
+      try {
+        head.outcome().addTo(held, head.readNanos());
+      } catch (RuntimeException e) {
+        held.failed(Errors.toFailure(e).body(), head.readNanos());
+      }
+      listener.reportDecided(head);
+    }
+  }
+
+  private void dropHeld() {
+    decideReady();
+    while (!held.isEmpty()) {
+      long readNanos = held.oldestReadNanos();
+      held.removeOldest();
+      listener.reportDone(DROPPED, readNanos);
     }
     if (isFinished()) {
       complete();
@@ -208,7 +247,7 @@ final class ReportWriter implements WriteListener {
   }
 
   private synchronized boolean isFinished() {
-    return finished && queue.isEmpty() && taken.isEmpty();
+    return finished && queue.isEmpty() && taken.isEmpty() && held.isEmpty();
   }
 
   private void complete() {
@@ -216,25 +255,5 @@ final class ReportWriter implements WriteListener {
       done = true;
       listener.allDone();
     }
-  }
-
-  /**
-   * Appends the report and CRLF to the batch; a report that cannot be built is answered with a 500.
-   *
-   * @return the report's error code
-   */
-  private int append(Supplier<Object> report) throws IOException {
-    Object body;
-    try {
-      body = report.get();
-    } catch (RuntimeException e) {
-      body = Errors.toFailure(e).body();
-    }
-    if (body instanceof ProduceResponse produced) {
-      batch.append(produced);
-      return produced.errorCode();
-    }
-    batch.appendMapped(body);
-    return body instanceof ErrorResponse error ? error.errorCode() : 500;
   }
 }

@@ -3,13 +3,18 @@ package dev.tributary.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ErrorResponse;
 import dev.tributary.api.Json;
+import dev.tributary.api.ProduceResponse;
+import dev.tributary.api.ProduceResponseData;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -59,7 +64,7 @@ class ReportWriterTest {
   }
 
   private final Output out = new Output();
-  private final List<ReportWriter.Pending> done = new ArrayList<>();
+  private final List<ReportWriter.Pending> decided = new ArrayList<>();
   private final List<Integer> codes = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private boolean open = true;
@@ -68,11 +73,15 @@ class ReportWriterTest {
           out,
           () -> open,
           Runnable::run,
-          Json.newMapper(),
+          new ReportEncoder(Json.newMapper(), "c-1", "t"),
           new ReportWriter.Listener() {
             @Override
-            public void reportDone(ReportWriter.Pending report, int errorCode) {
-              done.add(report);
+            public void reportDecided(ReportWriter.Pending report) {
+              decided.add(report);
+            }
+
+            @Override
+            public void reportDone(int errorCode, long readNanos) {
               codes.add(errorCode);
             }
 
@@ -88,7 +97,7 @@ class ReportWriterTest {
           });
 
   private static ReportWriter.Pending report(CompletableFuture<?> ready, int n) {
-    return new ReportWriter.Pending(ready, () -> new ErrorResponse(400, "r" + n), 10, 0);
+    return new ReportWriter.Pending(ready, (held, nanos) -> held.failed(new ErrorResponse(400, "r" + n), nanos), 10, 0);
   }
 
   @Test
@@ -109,7 +118,7 @@ class ReportWriterTest {
         "{\"error_code\":400,\"message\":\"r1\"}\r\n{\"error_code\":400,\"message\":\"r2\"}\r\n"
             + "{\"error_code\":400,\"message\":\"r3\"}\r\n",
         out.text());
-    assertEquals(3, done.size());
+    assertEquals(3, codes.size());
   }
 
   @Test
@@ -135,8 +144,64 @@ class ReportWriterTest {
   }
 
   @Test
+  void decidedReportsLeaveTheWindowWhileTheClientIsNotReading() {
+    out.ready = false;
+    CompletableFuture<Void> first = new CompletableFuture<>();
+    writer.add(report(first, 1));
+    writer.add(report(CompletableFuture.completedFuture(null), 2));
+    assertEquals(0, decided.size(), "the second waits for the first: reports keep their order");
+    first.complete(null);
+    assertEquals(2, decided.size(), "both are decided, though neither can be written");
+    assertEquals("", out.text());
+    out.ready = true;
+    writer.onWritePossible();
+    assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n{\"error_code\":400,\"message\":\"r2\"}\r\n", out.text());
+    assertEquals(List.of(400, 400), codes);
+  }
+
+  @Test
+  void heldReportsKeepTheirOrderAndEveryFieldHoweverManyWait() throws Exception {
+    ObjectMapper mapper = Json.newMapper();
+    StringBuilder expected = new StringBuilder();
+    out.ready = false;
+    for (int i = 0; i < 12_000; i++) {
+      if (i == 3000) {
+        out.ready = true; // some leave while more arrive, so the held reports wrap around
+        writer.onWritePossible();
+        out.ready = false;
+      }
+      int n = i;
+      if (i % 7 == 3) {
+        ErrorResponse error = new ErrorResponse(400, "r" + i);
+        writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), (held, nanos) -> held.failed(error, nanos), 1, 0));
+        expected.append(mapper.writeValueAsString(error)).append("\r\n");
+        continue;
+      }
+      ProduceResponseData key = i % 2 == 0 ? null : new ProduceResponseData(EmbeddedFormat.BINARY, i);
+      ProduceResponseData value = new ProduceResponseData(EmbeddedFormat.values()[i % 3], i * 3);
+      writer.add(
+          new ReportWriter.Pending(
+              CompletableFuture.completedFuture(null),
+              (held, nanos) ->
+                  held.produced(n % 5, 1L << 33 | n, 1_600_000_000_000L + n / 10, ReportEncoder.data(key), ReportEncoder.data(value), nanos),
+              1,
+              0));
+      expected
+          .append(
+              mapper.writeValueAsString(
+                  new ProduceResponse(200, "c-1", "t", i % 5, 1L << 33 | i, Instant.ofEpochMilli(1_600_000_000_000L + i / 10).toString(), key, value)))
+          .append("\r\n");
+    }
+    assertEquals(12_000, decided.size());
+    out.ready = true;
+    writer.onWritePossible();
+    assertEquals(expected.toString(), out.text());
+    assertEquals(12_000, codes.size());
+  }
+
+  @Test
   void aReportThatCannotBeBuiltBecomesA500InItsPlace() {
-    writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), () -> { throw new IllegalStateException("bug"); }, 1, 0));
+    writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), (held, nanos) -> { throw new IllegalStateException("bug"); }, 1, 0));
     writer.add(report(CompletableFuture.completedFuture(null), 2));
     assertEquals(
         "{\"error_code\":500,\"message\":\"Internal Server Error\"}\r\n{\"error_code\":400,\"message\":\"r2\"}\r\n",
@@ -164,7 +229,7 @@ class ReportWriterTest {
     writer.finish();
     later.complete(null);
     assertEquals(List.of("failed: Broken pipe", "all done"), events);
-    assertEquals(2, done.size(), "every report leaves the window, written or not");
+    assertEquals(2, decided.size(), "every report leaves the window, written or not");
     // The first was handed to the connection (whose write then failed); the second never was.
     assertEquals(List.of(400, ReportWriter.DROPPED), codes);
   }

@@ -1,0 +1,121 @@
+package dev.tributary.produce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.testing.Environment;
+import dev.tributary.testing.Http;
+import dev.tributary.testing.StreamingClient;
+import dev.tributary.testing.TributaryServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A client that sends its whole body before it reads the response: {@code java.net.http} on HTTP/1.1, like
+ * Python's {@code requests} and .NET's {@code HttpClient}. Its reports wait, compactly, until it reads.
+ */
+class HalfDuplexTest {
+
+  private final Environment env = Environment.get();
+
+  @Test
+  void aHalfDuplexClientGetsAReportForEachOfAHundredThousandRecords() throws Exception {
+    String topic = env.newTopic(3);
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      body.append("{\"value\":{\"type\":\"STRING\",\"data\":\"half-duplex-").append(i).append("\"}}\n");
+    }
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // sends, then reads
+    HttpResponse<String> response =
+        client
+            .sendAsync(
+                HttpRequest.newBuilder(env.server().uri(env.recordsPath(topic)))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .timeout(Duration.ofSeconds(120))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .get(180, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode());
+    String[] reports = response.body().split("\r\n");
+    assertEquals(100_000, reports.length);
+    assertEquals(100_000, Arrays.stream(reports).filter(r -> r.startsWith("{\"error_code\":200,")).count());
+    assertEquals(100_000, env.consume(topic, 100_000).size());
+  }
+
+  /**
+   * With the held reports at their bound, the stream is no longer read: the client's sending stalls,
+   * and goes on once it reads. (Whether the reading has stopped can only be seen by watching it not
+   * move, so this one test watches the proxy's count of records read until it stands still.)
+   */
+  @Test
+  void aClientThatDoesNotReadIsNoLongerReadOnceItsHeldReportsReachTheirBound() throws Exception {
+    String topic = env.newTopic(1);
+    String record = "{\"value\":{\"type\":\"STRING\",\"data\":\"" + "x".repeat(80) + "\"}}\n"; // 100 bytes
+    int records = 100_000; // 10 MB: more than the connection's buffers hold
+    try (TributaryServer server =
+            Environment.startServer(
+                env.broker(), Map.of("streaming.window.max.records", "100", "streaming.reports.max.held", "1000"));
+        StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
+      CompletableFuture<Void> sending =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (int i = 0; i < records; i += 100) {
+                    client.send(record.repeat(100));
+                  }
+                  client.end();
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+      waitUntilTheReadingStandsStill(server, topic);
+      // Read but not written: the held reports and the window, and one 32 KB read past the bound at most
+      // (its records are framed before the gate is looked at). Reports the connection's buffers took
+      // count as written.
+      long inFlight = metric(server, "tributary_records_in_flight ");
+      assertTrue(inFlight >= 1000 && inFlight <= 1100 + 32 * 1024 / record.length() + 1, "records in flight: " + inFlight);
+      assertTrue(!sending.isDone(), "the client's sending stalls");
+
+      List<String> reports = client.readAll();
+      sending.get(60, TimeUnit.SECONDS);
+      assertEquals(records, reports.size());
+      assertEquals(records, reports.stream().filter(r -> r.startsWith("{\"error_code\":200,")).count());
+    }
+  }
+
+  /** Returns once the proxy's count of records read from {@code topic} is the same in two scrapes. */
+  private static void waitUntilTheReadingStandsStill(TributaryServer server, String topic) throws InterruptedException {
+    String name = "tributary_records_in_total{topic=\"" + topic + "\"} ";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long last = -1;
+    while (System.nanoTime() < deadline) {
+      long now = metric(server, name);
+      if (now > 0 && now == last) {
+        return;
+      }
+      last = now;
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the reading never stood still; records read: " + last);
+  }
+
+  /** The value of the metric line starting with {@code name} (with its labels), 0 if there is none. */
+  private static long metric(TributaryServer server, String name) {
+    return Http.get(server.uri("/metrics")).body().lines()
+        .filter(line -> line.startsWith(name))
+        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length())))
+        .findFirst()
+        .orElse(0);
+  }
+}
