@@ -78,6 +78,11 @@ final class RestApplication extends Application {
         CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true,
         CommonProperties.JSON_BINDING_FEATURE_DISABLE, true,
         CommonProperties.JSON_PROCESSING_FEATURE_DISABLE, true,
-        CommonProperties.MOXY_JSON_FEATURE_DISABLE, true);
+        CommonProperties.MOXY_JSON_FEATURE_DISABLE, true,
+        // An error status is set, not sent with sendError: the error mapper writes every body, and a
+        // response a failed connection left uncommitted is completed at once. With sendError, Jersey
+        // waits for response headers it will never write, on the container thread that reported the
+        // failure (a Jetty selector thread, seen stopping a server with a stream open).
+        ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
   }
 }

@@ -8,6 +8,9 @@ import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,9 +48,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * unreported records is full) and goes on at {@link #resume}. The reading ends exactly once, with one of
  * {@link Sink#ended}, {@link Sink#unreadable} or {@link Sink#stopped}, made by the reading thread after
  * its last {@link Sink#record}: whatever the stream does next (queueing its last report) is ordered after
- * every record. One per request.
+ * every record.
+ *
+ * <p>A stream that takes no more records before the body ends (a whole-request error, a body that cannot
+ * be read further) has the rest read and thrown away ({@link #discardRest}), up to {@link #DISCARD_MAX}
+ * bytes and while it keeps arriving, before its response ends. A container that finds a request body
+ * unread when the response ends closes the connection with bytes still arriving, and the client's TCP
+ * stack, on the reset that follows, may throw away the response before the client reads it: a client
+ * that sends its whole body before reading (most HTTP libraries) would lose its reports, or its error.
+ * A client that reads while it sends and keeps its body open is not kept waiting: once nothing has
+ * arrived for {@link #DISCARD_QUIET_MS}, the response ends. One per request.
  */
 final class BodyReader implements ReadListener {
+
+  /** The most of a body read and thrown away after the stream took its last record (64 MiB). */
+  static final long DISCARD_MAX = 64L << 20;
+
+  /** How long the discarding waits for more of a body before it gives up (ms). */
+  static final long DISCARD_QUIET_MS = 1000;
 
   /** Whether the stream may take more records now. */
   interface Gate {
@@ -81,6 +99,12 @@ final class BodyReader implements ReadListener {
      */
     void unreadable(String detail, boolean tooLarge);
 
+    /**
+     * The container could not read the body ({@code detail} says so in the user's words): broken chunked
+     * framing on a connection that still works, or a connection that is gone. Nothing more is read.
+     */
+    void failed(String detail);
+
     /** Reading stopped before the end: {@link #stop} was called. */
     void stopped();
   }
@@ -99,9 +123,17 @@ final class BodyReader implements ReadListener {
   private volatile boolean stopRequested;
   private volatile boolean allArrived;
   private volatile Throwable failure;
+  /** What to run once the rest of the body has been discarded; set once, by {@link #discardRest}. */
+  private volatile Runnable afterDiscard;
   // Only touched by the thread in the loop.
   private boolean started;
   private boolean done;
+  /** The body's end was read, or nothing more can be read from it. */
+  private boolean atEnd;
+  private volatile long discarded;
+  private volatile boolean quiet;
+  private boolean discardOver;
+  private ScheduledFuture<?> quietCheck;
 
   BodyReader(
       ServletInputStream in, JsonFactory json, boolean latin1, long maxRecordBytes, Gate gate, Sink sink)
@@ -124,6 +156,30 @@ final class BodyReader implements ReadListener {
       paused = false;
       read();
     }
+  }
+
+  /**
+   * Takes no more records (the {@link Sink} hears nothing more unless it already has its end): reads the
+   * rest of the body and throws it away, then runs {@code then} once, on the reading thread. Stops early,
+   * leaving the rest to the container, after {@link #DISCARD_MAX} bytes, or at {@link #stop}, or when the
+   * body cannot be read.
+   */
+  void discardRest(ScheduledExecutorService scheduler, Runnable then) {
+    afterDiscard = then;
+    long[] seen = {0};
+    quietCheck =
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              if (discarded == seen[0]) {
+                quiet = true; // nothing arrived for a whole period: the client is not sending the rest
+                read();
+              }
+              seen[0] = discarded;
+            },
+            DISCARD_QUIET_MS,
+            DISCARD_QUIET_MS,
+            TimeUnit.MILLISECONDS);
+    read();
   }
 
   /** Reads nothing more, whatever arrives; {@link Sink#stopped} follows unless the reading already ended. */
@@ -163,7 +219,10 @@ final class BodyReader implements ReadListener {
     int missed = 1;
     do {
       try {
-        readAvailable();
+        readRecords();
+        if (done && afterDiscard != null && !discardOver) {
+          discard();
+        }
       } catch (IOException | RuntimeException e) {
         failure = e;
         continue; // the loop ends the body, once, as for onError
@@ -172,19 +231,26 @@ final class BodyReader implements ReadListener {
     } while (missed != 0);
   }
 
-  private void readAvailable() throws IOException {
+  private void readRecords() throws IOException {
     while (!done) {
+      if (afterDiscard != null) {
+        done = true; // the stream took its last record without the reading's help: it needs no end
+        return;
+      }
       if (stopRequested) {
         done = true;
+        atEnd = true;
         sink.stopped();
         return;
       }
       if (failure != null) {
+        atEnd = true;
         if (isTimeout(failure)) {
           done = true;
           sink.ended();
         } else {
-          unreadable("The request body could not be read: its framing is broken or it ended early.", false);
+          done = true;
+          sink.failed("The request body could not be read: its framing is broken or it ended early.");
         }
         return;
       }
@@ -211,6 +277,29 @@ final class BodyReader implements ReadListener {
         bytes(read);
       }
     }
+  }
+
+  /** Reads what has arrived of the rest of the body and throws it away; see {@link #discardRest}. */
+  private void discard() throws IOException {
+    while (!atEnd && !stopRequested && !quiet && failure == null && discarded <= DISCARD_MAX) {
+      int read;
+      if (allArrived) {
+        int available = in.available();
+        read = available > 0 ? in.read(buffer, 0, Math.min(available, buffer.length)) : -1;
+      } else if (in.isReady() || (in.isFinished() && in.isReady())) {
+        read = in.read(buffer);
+      } else {
+        return; // the container calls onDataAvailable or onAllDataRead next
+      }
+      if (read < 0) {
+        atEnd = true;
+      } else {
+        discarded += read;
+      }
+    }
+    discardOver = true;
+    quietCheck.cancel(false);
+    afterDiscard.run();
   }
 
   /** The whole body has arrived: reads what is left of it, while the gate lets records in, then ends. */
@@ -276,6 +365,7 @@ final class BodyReader implements ReadListener {
   }
 
   private void end() throws IOException {
+    atEnd = true;
     if (!latin1 && !utf8.complete()) {
       unreadable("The request body is not valid UTF-8 (it ends inside a character).", false);
       return;

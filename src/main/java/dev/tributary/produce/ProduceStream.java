@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.AuthenticationException;
 
@@ -50,13 +51,18 @@ import org.apache.kafka.common.errors.AuthenticationException;
  *
  * <p>Endings. The reader ends once, after its last record, and the stream then queues "no more reports"
  * on the worker, behind every record: the body's end gets every report, then the response ends; a syntax
- * error or an oversized record gets one last error report after the earlier ones; the stream's maximum
- * age makes later records 408 and, after the grace period, stops the reading. A client that vanishes (or
- * an idle timeout, which the container reports the same way) ends the exchange at once: its records
- * already read are still sent, their reports are dropped and counted as undelivered.
+ * error or an oversized record gets one last error report after the earlier ones, and the response
+ * ends once the rest of the body has been read and thrown away ({@link BodyReader#discardRest}); the
+ * stream's maximum age makes later records 408 and, after the grace period, stops the reading. A
+ * client that vanishes (or an idle timeout, which the container reports the same way) ends the
+ * exchange at once: its records already read are still sent, their reports are dropped and counted as
+ * undelivered.
  */
 final class ProduceStream
     implements BodyReader.Gate, BodyReader.Sink, ReportWriter.Listener, Exchange.Listener {
+
+  /** How long the last reports may take to write once the container failed to read the body (ms). */
+  private static final long WRITE_GRACE_MS = 5_000;
 
   private final ProduceStreams context;
   private final Exchange exchange;
@@ -72,6 +78,7 @@ final class ProduceStream
   private final AtomicLong heldReports = new AtomicLong();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger endHolds = new AtomicInteger(1);
   private final BodyReader reader;
   /** Whose producer this stream's records go to; null until the request's checks passed. */
   private volatile SenderLease lease;
@@ -79,6 +86,7 @@ final class ProduceStream
   private volatile boolean clientGone;
   private volatile ReportWriter reports;
   private volatile ScheduledFuture<?> timer;
+  private volatile ScheduledFuture<?> writeGrace;
 
   ProduceStream(
       ProduceStreams context,
@@ -123,12 +131,20 @@ final class ProduceStream
   }
 
   /**
-   * The request fails as a whole, before any record: JAX-RS answers it. The reader reads nothing more:
-   * its gate stays shut, or it has already ended.
+   * The request fails as a whole, before any record: JAX-RS answers it, once the reader has read and
+   * thrown away the rest of the body (so a client still sending it can read the answer).
    */
   void refuse(Throwable failure) {
     close(Errors.httpStatus(failure));
-    exchange.answer(failure);
+    discardRest(() -> exchange.answer(failure));
+  }
+
+  /**
+   * Has the reader discard the rest of the body, then runs {@code then} on the pool: the reader may
+   * finish on a container's I/O thread (Undertow calls its listener there), where JAX-RS must not write.
+   */
+  private void discardRest(Runnable then) {
+    reader.discardRest(context.scheduler(), () -> context.pool().execute(then));
   }
 
   @Override
@@ -197,6 +213,12 @@ final class ProduceStream
                 "The record is larger than the maximum of " + context.maxRecordBytes()
                     + " bytes (api.v3.produce.request.size.limit.max.bytes).")
             : TributaryException.of(ErrorCode.MALFORMED_STREAM, detail);
+    if (reports == null && tooLarge) {
+      // The request fails as a whole, at once: an oversized record is cut off, never read to its end.
+      close(Errors.httpStatus(error));
+      exchange.answer(error);
+      return;
+    }
     if (reports == null) {
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
@@ -205,7 +227,32 @@ final class ProduceStream
     meters.recordIn(0);
     long readNanos = System.nanoTime();
     worker.execute(() -> reject(error, 0, readNanos));
+    if (!tooLarge) { // an oversized record is cut off, never read to its end
+      endHolds.incrementAndGet(); // the response ends once the rest of the body is discarded, too
+      discardRest(this::release);
+    }
     finishReports();
+  }
+
+  /**
+   * As {@link #unreadable}; but the connection may be gone, and a container is not bound to say so
+   * (Undertow, after a reset, calls neither listener again): if the last reports cannot be written
+   * within {@link #WRITE_GRACE_MS}, the exchange ends as failed, and they are counted as undelivered.
+   */
+  @Override
+  public void failed(String detail) {
+    unreadable(detail, false);
+    writeGrace = context.scheduler().schedule(
+        () -> {
+          if (!closed.get()) {
+            exchange.failed(new IOException("The connection failed: " + detail));
+          }
+        },
+        WRITE_GRACE_MS,
+        TimeUnit.MILLISECONDS);
+    if (closed.get()) {
+      writeGrace.cancel(false); // the stream closed meanwhile, before it could see the timer
+    }
   }
 
   @Override
@@ -327,7 +374,14 @@ final class ProduceStream
   @Override
   public void allDone() {
     close(200);
-    exchange.end();
+    release();
+  }
+
+  /** One of the things the response's end waits for is done: every report, and a discard if one runs. */
+  private void release() {
+    if (endHolds.decrementAndGet() == 0) {
+      exchange.end();
+    }
   }
 
   /**
@@ -336,9 +390,10 @@ final class ProduceStream
    */
   private void close(int status) {
     if (closed.compareAndSet(false, true)) {
-      ScheduledFuture<?> current = timer;
-      if (current != null) {
-        current.cancel(false);
+      for (ScheduledFuture<?> pending : new ScheduledFuture<?>[] {timer, writeGrace}) {
+        if (pending != null) {
+          pending.cancel(false);
+        }
       }
       SenderLease held = lease;
       if (held != null) {

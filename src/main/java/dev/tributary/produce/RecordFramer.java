@@ -72,7 +72,11 @@ final class RecordFramer {
         current = new TokenBuffer(parser, null);
         recordStart = parser.currentTokenLocation().getByteOffset();
       }
-      current.copyCurrentEvent(parser);
+      if (token == JsonToken.VALUE_NUMBER_INT && parser.getTextLength() == 2 && parser.getText().equals("-0")) {
+        current.writeNumber("-0", true); // as an int the buffer would keep 0, and JSON data must keep its sign
+      } else {
+        current.copyCurrentEvent(parser);
+      }
       if (token.isStructStart()) {
         depth++;
       } else if (token.isStructEnd()) {

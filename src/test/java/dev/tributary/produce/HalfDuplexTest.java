@@ -54,6 +54,52 @@ class HalfDuplexTest {
   }
 
   /**
+   * A body that cannot be read past record 10 still gets its eleven reports: the proxy reads and throws
+   * away the 6 MB after the error before the response ends, so the client, still sending them, is not
+   * cut off by a reset before it reads.
+   */
+  @Test
+  void aHalfDuplexClientGetsItsReportsWhenItsBodyBreaksOffEarly() throws Exception {
+    String topic = env.newTopic(1);
+    String record = "{\"value\":{\"type\":\"STRING\",\"data\":\"" + "x".repeat(80) + "\"}}\n";
+    String body = record.repeat(10) + "{\"value\":}\n" + record.repeat(60_000);
+    HttpResponse<String> response = sendHalfDuplex(env.recordsPath(topic), body);
+    assertEquals(200, response.statusCode());
+    List<String> reports = List.of(response.body().split("\r\n"));
+    assertEquals(11, reports.size(), response.body());
+    assertEquals(10, reports.stream().filter(r -> r.startsWith("{\"error_code\":200,")).count());
+    assertEquals(
+        "{\"error_code\":400,\"message\":\"Bad Request: Error processing message: Unexpected character ('}' (code"
+            + " 125)): expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or"
+            + " 'false')\"}",
+        reports.get(10));
+    assertEquals(10, env.consume(topic, 10).size());
+  }
+
+  /** Likewise a request refused as a whole: the client gets its 404 after sending 6 MB it did not read. */
+  @Test
+  void aHalfDuplexClientGetsAWholeRequestErrorAfterSendingALargeBody() throws Exception {
+    String record = "{\"value\":{\"type\":\"STRING\",\"data\":\"" + "x".repeat(80) + "\"}}\n";
+    HttpResponse<String> response = sendHalfDuplex(env.recordsPath("no-such-topic"), record.repeat(60_000));
+    assertEquals(404, response.statusCode());
+    assertEquals(
+        "{\"error_code\":40403,\"message\":\"This server does not host this topic-partition.\"}", response.body());
+  }
+
+  private HttpResponse<String> sendHalfDuplex(String path, String body) throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // sends, then reads
+    return client
+        .sendAsync(
+            HttpRequest.newBuilder(env.server().uri(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofSeconds(60))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .get(90, TimeUnit.SECONDS);
+  }
+
+  /**
    * With the held reports at their bound, the stream is no longer read: the client's sending stalls,
    * and goes on once it reads. (Whether the reading has stopped can only be seen by watching it not
    * move, so this one test watches the proxy's count of records read until it stands still.)

@@ -8,9 +8,6 @@ import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -305,7 +302,7 @@ class HostileInputTest {
     for (String broken : List.of("zz\r\n{}\r\n", "-1\r\n{}\r\n", "fffffffffffffffffff\r\n{}\r\n", "1\r\n{XX", "2\n{}\n")) {
       String topic = env.newTopic(1);
       String response =
-          rawExchange(
+          Http.raw(env.server().port(),
               "POST " + env.recordsPath(topic) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(OK_1.length()) + "\r\n" + OK_1 + "\r\n" + broken);
       List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, 1);
@@ -334,30 +331,6 @@ class HostileInputTest {
 
   private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(r -> r.value() == null ? "null" : new String(r.value(), UTF_8)).toList();
-  }
-
-  private String rawExchange(String request) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", env.server().port())) {
-      socket.setSoTimeout(20_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(request.getBytes(UTF_8));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      ByteArrayOutputStream response = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      int read;
-      try {
-        while ((read = in.read(buffer)) != -1) {
-          response.write(buffer, 0, read);
-          if (response.toString(UTF_8).endsWith("\r\n0\r\n\r\n")) {
-            break;
-          }
-        }
-      } catch (java.net.SocketTimeoutException | java.net.SocketException e) {
-        // what arrived is what the client got
-      }
-      return response.toString(UTF_8);
-    }
   }
 
   private String success(String topic, ConsumerRecord<byte[], byte[]> record, String key, String value) {

@@ -66,6 +66,23 @@ class StreamingTest {
         successes(topic, List.of("duplex-0", "duplex-1", "duplex-2", "duplex-3", "duplex-4")), reports);
   }
 
+  /**
+   * After a syntax error the proxy reads and throws away what the client still sends (for clients that
+   * read only after sending); a client that keeps its body open but sends nothing more still sees the
+   * response end, once the discarding has waited its quiet second.
+   */
+  @Test
+  void aSyntaxErrorEndsTheResponseWhileTheClientKeepsItsBodyOpen() throws Exception {
+    String topic = env.newTopic(1);
+    try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
+      client.send(record("before") + "\n");
+      assertEquals(successes(topic, List.of("before")).get(0), client.readReport());
+      client.send("{\"value\":}\n" + record("discarded") + "\n");
+      assertTrue(client.readReport().startsWith("{\"error_code\":400,"));
+      assertNull(client.readReport(), "the response ends though the body is still open");
+    }
+  }
+
   @Test
   void aRecordSplitAcrossChunksIsReadWhole() throws Exception {
     String topic = env.newTopic(1);

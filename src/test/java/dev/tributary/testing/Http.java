@@ -1,6 +1,12 @@
 package dev.tributary.testing;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,6 +86,34 @@ public final class Http {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sends {@code request} as it is, bytes no client library would send (broken chunked framing), and
+   * returns what came back before the server closed the connection, ended a chunked response, or went
+   * quiet for 20 seconds.
+   */
+  public static String raw(int port, String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      ByteArrayOutputStream response = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      int read;
+      try {
+        while ((read = in.read(buffer)) != -1) {
+          response.write(buffer, 0, read);
+          if (response.toString(StandardCharsets.UTF_8).endsWith("\r\n0\r\n\r\n")) {
+            break;
+          }
+        }
+      } catch (SocketTimeoutException | SocketException e) {
+        // what arrived is what the client got
+      }
+      return response.toString(StandardCharsets.UTF_8);
     }
   }
 }
