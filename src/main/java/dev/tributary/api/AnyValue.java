@@ -1,5 +1,6 @@
 package dev.tributary.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * A key's or value's {@code data} as sent (the API document's {@code AnyValue}): a JSON string, the usual
@@ -51,31 +53,38 @@ public final class AnyValue {
     return text;
   }
 
-  /** A parser over the value's tokens; only for a value that is not {@link #isText()}. */
-  public JsonParser parser() {
-    if (tokens == null) {
-      throw new IllegalStateException("a string has no tokens");
+  /**
+   * Writes the value to {@code out} as sent, apart from whitespace: numbers with the text they were
+   * written with, and each string and field name as {@code strings} returns it (which may check it, and
+   * throw).
+   */
+  public void writeTo(JsonGenerator out, UnaryOperator<String> strings) throws IOException {
+    if (text != null) {
+      out.writeString(strings.apply(text));
+      return;
     }
-    return tokens.asParser();
+    try (JsonParser parser = tokens.asParser()) {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null) {
+        switch (token) {
+          case FIELD_NAME -> out.writeFieldName(strings.apply(parser.currentName()));
+          case VALUE_STRING -> out.writeString(strings.apply(parser.getText()));
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.writeNumber(parser.getText());
+          default -> out.copyCurrentEvent(parser);
+        }
+      }
+    }
   }
 
-  /** The value as compact JSON, numbers as written: what an error message quotes back. */
+  /** The value as compact JSON, numbers as written (a string as itself): what an error message quotes back. */
   @Override
   public String toString() {
     if (text != null) {
       return text;
     }
     StringWriter out = new StringWriter();
-    try (JsonParser parser = tokens.asParser();
-        JsonGenerator generator = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
-      JsonToken token;
-      while ((token = parser.nextToken()) != null) {
-        if (token.isNumeric()) {
-          generator.writeNumber(parser.getText());
-        } else {
-          generator.copyCurrentEvent(parser);
-        }
-      }
+    try (JsonGenerator generator = new JsonFactory().createGenerator(out)) {
+      writeTo(generator, UnaryOperator.identity());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

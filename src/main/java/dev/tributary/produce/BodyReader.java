@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stack, on the reset that follows, may throw away the response before the client reads it: a client
  * that sends its whole body before reading (most HTTP libraries) would lose its reports, or its error.
  * A client that reads while it sends and keeps its body open is not kept waiting: once nothing has
- * arrived for {@link #DISCARD_QUIET_MS}, the response ends. One per request.
+ * arrived for {@link #DISCARD_QUIET_MS}, the response ends. A record over the size limit is the
+ * exception: it is cut off, and nothing after it is read. One per request.
  */
 final class BodyReader implements ReadListener {
 
@@ -109,6 +110,9 @@ final class BodyReader implements ReadListener {
     void stopped();
   }
 
+  /** {@link #readSome}'s answer when nothing has arrived yet. */
+  private static final int WAIT = -2;
+
   private final ServletInputStream in;
   private final JsonFactory json;
   private final RecordFramer framer;
@@ -128,8 +132,11 @@ final class BodyReader implements ReadListener {
   // Only touched by the thread in the loop.
   private boolean started;
   private boolean done;
-  /** The body's end was read, or nothing more can be read from it. */
-  private boolean atEnd;
+  /**
+   * Nothing of the body is left to discard: its end was read, it cannot be read, or it is cut off (a
+   * record over the limit is never read on).
+   */
+  private boolean leaveRest;
   private volatile long discarded;
   private volatile boolean quiet;
   private boolean discardOver;
@@ -162,7 +169,7 @@ final class BodyReader implements ReadListener {
    * Takes no more records (the {@link Sink} hears nothing more unless it already has its end): reads the
    * rest of the body and throws it away, then runs {@code then} once, on the reading thread. Stops early,
    * leaving the rest to the container, after {@link #DISCARD_MAX} bytes, or at {@link #stop}, or when the
-   * body cannot be read.
+   * body cannot be read; reads nothing if the reading ended at a record over the limit, which is cut off.
    */
   void discardRest(ScheduledExecutorService scheduler, Runnable then) {
     afterDiscard = then;
@@ -239,17 +246,16 @@ final class BodyReader implements ReadListener {
       }
       if (stopRequested) {
         done = true;
-        atEnd = true;
+        leaveRest = true;
         sink.stopped();
         return;
       }
       if (failure != null) {
-        atEnd = true;
+        done = true;
+        leaveRest = true;
         if (isTimeout(failure)) {
-          done = true;
           sink.ended();
         } else {
-          done = true;
           sink.failed("The request body could not be read: its framing is broken or it ended early.");
         }
         return;
@@ -261,16 +267,12 @@ final class BodyReader implements ReadListener {
         }
         paused = false;
       }
-      if (allArrived) {
-        readRest(); // returns at the end, or when the gate shuts or a stop is asked: the top sees to both
-        continue;
-      }
-      if (!in.isReady() && !(in.isFinished() && in.isReady())) {
+      int read = readSome();
+      if (read == WAIT) {
         return; // the container calls onDataAvailable or onAllDataRead next
       }
-      int read = in.read(buffer);
       if (read < 0) {
-        end(); // ready at the end: some containers say so this way
+        end();
         return;
       }
       if (read > 0) {
@@ -281,18 +283,13 @@ final class BodyReader implements ReadListener {
 
   /** Reads what has arrived of the rest of the body and throws it away; see {@link #discardRest}. */
   private void discard() throws IOException {
-    while (!atEnd && !stopRequested && !quiet && failure == null && discarded <= DISCARD_MAX) {
-      int read;
-      if (allArrived) {
-        int available = in.available();
-        read = available > 0 ? in.read(buffer, 0, Math.min(available, buffer.length)) : -1;
-      } else if (in.isReady() || (in.isFinished() && in.isReady())) {
-        read = in.read(buffer);
-      } else {
+    while (!leaveRest && !stopRequested && !quiet && failure == null && discarded <= DISCARD_MAX) {
+      int read = readSome();
+      if (read == WAIT) {
         return; // the container calls onDataAvailable or onAllDataRead next
       }
       if (read < 0) {
-        atEnd = true;
+        leaveRest = true;
       } else {
         discarded += read;
       }
@@ -302,22 +299,20 @@ final class BodyReader implements ReadListener {
     afterDiscard.run();
   }
 
-  /** The whole body has arrived: reads what is left of it, while the gate lets records in, then ends. */
-  private void readRest() throws IOException {
-    int available;
-    while (!done && (available = in.available()) > 0) {
-      if (stopRequested || !gate.open()) {
-        return; // the loop goes on from its top: stops, or waits for resume()
-      }
-      int read = in.read(buffer, 0, Math.min(available, buffer.length));
-      if (read < 0) {
-        break;
-      }
-      bytes(read);
+  /**
+   * Reads into {@link #buffer} what the container has now, by the rules in the class comment.
+   *
+   * @return the bytes read, -1 at the body's end, or {@link #WAIT} when the container has nothing yet
+   */
+  private int readSome() throws IOException {
+    if (allArrived) {
+      int available = in.available(); // cannot block: the whole body has arrived
+      return available > 0 ? in.read(buffer, 0, Math.min(available, buffer.length)) : -1;
     }
-    if (!done) {
-      end();
+    if (!in.isReady() && !(in.isFinished() && in.isReady())) {
+      return WAIT;
     }
+    return in.read(buffer); // -1 when ready at the end: some containers say so this way
   }
 
   private void bytes(int length) throws IOException {
@@ -365,7 +360,7 @@ final class BodyReader implements ReadListener {
   }
 
   private void end() throws IOException {
-    atEnd = true;
+    leaveRest = true;
     if (!latin1 && !utf8.complete()) {
       unreadable("The request body is not valid UTF-8 (it ends inside a character).", false);
       return;
@@ -385,6 +380,7 @@ final class BodyReader implements ReadListener {
   private void unreadable(String detail, boolean tooLarge) {
     if (!done) {
       done = true;
+      leaveRest = tooLarge; // an oversized record is cut off: what follows is not read, not even to discard it
       sink.unreadable(detail, tooLarge);
     }
   }

@@ -213,12 +213,6 @@ final class ProduceStream
                 "The record is larger than the maximum of " + context.maxRecordBytes()
                     + " bytes (api.v3.produce.request.size.limit.max.bytes).")
             : TributaryException.of(ErrorCode.MALFORMED_STREAM, detail);
-    if (reports == null && tooLarge) {
-      // The request fails as a whole, at once: an oversized record is cut off, never read to its end.
-      close(Errors.httpStatus(error));
-      exchange.answer(error);
-      return;
-    }
     if (reports == null) {
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
@@ -227,10 +221,8 @@ final class ProduceStream
     meters.recordIn(0);
     long readNanos = System.nanoTime();
     worker.execute(() -> reject(error, 0, readNanos));
-    if (!tooLarge) { // an oversized record is cut off, never read to its end
-      endHolds.incrementAndGet(); // the response ends once the rest of the body is discarded, too
-      discardRest(this::release);
-    }
+    endHolds.incrementAndGet(); // the response ends once the rest of the body is discarded, too
+    discardRest(this::release);
     finishReports();
   }
 

@@ -2,8 +2,6 @@ package dev.tributary.produce;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.AnyValue;
@@ -118,21 +116,7 @@ final class RecordBuilder {
   private byte[] exactJson(AnyValue value, String field) {
     ByteArrayBuilder out = new ByteArrayBuilder();
     try (JsonGenerator generator = json.createGenerator(out)) {
-      if (value.isText()) {
-        generator.writeString(valid(value.text(), field));
-      } else {
-        try (JsonParser parser = value.parser()) {
-          JsonToken token;
-          while ((token = parser.nextToken()) != null) {
-            switch (token) {
-              case FIELD_NAME -> generator.writeFieldName(valid(parser.currentName(), field));
-              case VALUE_STRING -> generator.writeString(valid(parser.getText(), field));
-              case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> generator.writeNumber(parser.getText());
-              default -> generator.copyCurrentEvent(parser);
-            }
-          }
-        }
-      }
+      value.writeTo(generator, text -> valid(text, field));
     } catch (IOException e) {
       throw new UncheckedIOException("A parsed JSON value could not be written", e);
     }

@@ -35,17 +35,7 @@ class HalfDuplexTest {
     for (int i = 0; i < 100_000; i++) {
       body.append("{\"value\":{\"type\":\"STRING\",\"data\":\"half-duplex-").append(i).append("\"}}\n");
     }
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // sends, then reads
-    HttpResponse<String> response =
-        client
-            .sendAsync(
-                HttpRequest.newBuilder(env.server().uri(env.recordsPath(topic)))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                    .timeout(Duration.ofSeconds(120))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .get(180, TimeUnit.SECONDS);
+    HttpResponse<String> response = sendHalfDuplex(env.recordsPath(topic), body.toString(), Duration.ofSeconds(120));
     assertEquals(200, response.statusCode());
     String[] reports = response.body().split("\r\n");
     assertEquals(100_000, reports.length);
@@ -63,7 +53,7 @@ class HalfDuplexTest {
     String topic = env.newTopic(1);
     String record = "{\"value\":{\"type\":\"STRING\",\"data\":\"" + "x".repeat(80) + "\"}}\n";
     String body = record.repeat(10) + "{\"value\":}\n" + record.repeat(60_000);
-    HttpResponse<String> response = sendHalfDuplex(env.recordsPath(topic), body);
+    HttpResponse<String> response = sendHalfDuplex(env.recordsPath(topic), body, Duration.ofSeconds(60));
     assertEquals(200, response.statusCode());
     List<String> reports = List.of(response.body().split("\r\n"));
     assertEquals(11, reports.size(), response.body());
@@ -80,23 +70,25 @@ class HalfDuplexTest {
   @Test
   void aHalfDuplexClientGetsAWholeRequestErrorAfterSendingALargeBody() throws Exception {
     String record = "{\"value\":{\"type\":\"STRING\",\"data\":\"" + "x".repeat(80) + "\"}}\n";
-    HttpResponse<String> response = sendHalfDuplex(env.recordsPath("no-such-topic"), record.repeat(60_000));
+    HttpResponse<String> response =
+        sendHalfDuplex(env.recordsPath("no-such-topic"), record.repeat(60_000), Duration.ofSeconds(60));
     assertEquals(404, response.statusCode());
     assertEquals(
         "{\"error_code\":40403,\"message\":\"This server does not host this topic-partition.\"}", response.body());
   }
 
-  private HttpResponse<String> sendHalfDuplex(String path, String body) throws Exception {
+  /** POSTs {@code body} the way a half-duplex client does: the whole of it, then the response. */
+  private HttpResponse<String> sendHalfDuplex(String path, String body, Duration timeout) throws Exception {
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(); // sends, then reads
     return client
         .sendAsync(
             HttpRequest.newBuilder(env.server().uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
-                .timeout(Duration.ofSeconds(60))
+                .timeout(timeout)
                 .build(),
             HttpResponse.BodyHandlers.ofString())
-        .get(90, TimeUnit.SECONDS);
+        .get(timeout.toSeconds() + 30, TimeUnit.SECONDS);
   }
 
   /**
