@@ -98,9 +98,14 @@ public final class Environment {
 
   /** As {@link #consume(String, int)}, from {@code broker}. */
   public static List<ConsumerRecord<byte[], byte[]>> consume(KafkaBroker broker, String topic, int count) {
+    return consume(broker.bootstrapServers(), topic, count);
+  }
+
+  /** As {@link #consume(String, int)}, from the cluster at {@code bootstrapServers}. */
+  public static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int count) {
     Map<String, Object> props =
         Map.of(
-            "bootstrap.servers", broker.bootstrapServers(),
+            "bootstrap.servers", bootstrapServers,
             "max.partition.fetch.bytes", 30 * 1024 * 1024,
             "fetch.max.bytes", 30 * 1024 * 1024);
     try (KafkaConsumer<byte[], byte[]> consumer =

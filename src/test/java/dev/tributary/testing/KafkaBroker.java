@@ -243,10 +243,15 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void format() throws IOException {
+    format(dataDir, 1, clusterId);
+  }
+
+  /** Formats {@code dataDir} as KRaft node {@code nodeId} of cluster {@code clusterId}. */
+  static void format(Path dataDir, int nodeId, String clusterId) throws IOException {
     Formatter formatter =
         new Formatter()
             .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-            .setNodeId(1)
+            .setNodeId(nodeId)
             .setClusterId(clusterId)
             .addDirectory(dataDir.toString())
             .setMetadataLogDirectory(dataDir.toString())
@@ -261,26 +266,39 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void startServer() {
+    Properties props = nodeProperties(1, "1@127.0.0.1:" + controllerPort, brokerPort, controllerPort, dataDir, 1);
+    if (saslPort > 0) {
+      addSaslListener(props);
+    }
+    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+    server.startup();
+    awaitReady();
+  }
+
+  /**
+   * The settings of one node (broker and KRaft controller in one) of a cluster of {@code nodes}, whose
+   * controllers are {@code voters}; internal topics replicated to every node.
+   */
+  static Properties nodeProperties(
+      int nodeId, String voters, int brokerPort, int controllerPort, Path dataDir, int nodes) {
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
-    props.put("node.id", "1");
-    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put("node.id", String.valueOf(nodeId));
+    props.put("controller.quorum.voters", voters);
     props.put("controller.listener.names", "CONTROLLER");
     props.put(
         "listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    if (saslPort > 0) {
-      addSaslListener(props);
-    }
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", dataDir.toString());
     props.put("num.partitions", "1");
     props.put("auto.create.topics.enable", "false");
-    props.put("offsets.topic.replication.factor", "1");
-    props.put("transaction.state.log.replication.factor", "1");
+    String replicas = String.valueOf(nodes);
+    props.put("offsets.topic.replication.factor", replicas);
+    props.put("transaction.state.log.replication.factor", replicas);
     props.put("transaction.state.log.min.isr", "1");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.replication.factor", replicas);
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     // Enforce topic retention within seconds, so a load test's disk use stays near its retention.bytes.
@@ -288,9 +306,7 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("log.segment.delete.delay.ms", "1000");
     // Large enough for the reference's 20 MB record case; topics opt in with max.message.bytes.
     props.put("socket.request.max.bytes", String.valueOf(200 * 1024 * 1024));
-    server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-    server.startup();
-    awaitReady();
+    return props;
   }
 
   private void addSaslListener(Properties props) {
@@ -361,7 +377,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
