@@ -9,6 +9,7 @@ import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.health.HealthResource;
 import dev.tributary.kafka.ClusterMetadata;
+import dev.tributary.kafka.QuietKafkaLogs;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
@@ -26,8 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -59,6 +61,15 @@ public final class TributaryApplication implements ServletContextListener {
   private RecordSender sender;
   private SenderPool senderPool;
   private ClusterMetadata metadata;
+  private QuietKafkaLogs quietLogs;
+
+  /**
+   * How many threads serve every stream's records and reports, whatever the number of streams: four per
+   * processor, at least eight. No task on them waits for Kafka.
+   */
+  public static int streamThreads() {
+    return Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+  }
 
   @Override
   public void contextInitialized(ServletContextEvent event) {
@@ -72,13 +83,18 @@ public final class TributaryApplication implements ServletContextListener {
 
   private void start(ServletContext context) {
     TributaryConfig config = TributaryConfig.load(initParameters(context));
+    quietLogs = QuietKafkaLogs.install(); // an outage must not fill a disk
     ObjectMapper mapper = Json.newMapper();
-    // Each stream runs at most two tasks here at once (its worker and its report writer), so the pool
-    // grows with the streams that are busy, not with those that are open.
-    pool = Executors.newCachedThreadPool(streamThreads);
+    // A fixed number of threads, whatever the number of streams: no task here waits for Kafka (records
+    // the producer cannot take yet wait in its backlog, not in a thread), so a few serve any number.
+    ThreadPoolExecutor streamPool =
+        new ThreadPoolExecutor(
+            streamThreads(), streamThreads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), streamThreads);
+    streamPool.allowCoreThreadTimeOut(true);
+    pool = streamPool;
     scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
-    metadata = ClusterMetadata.create(config.adminProperties());
+    metadata = ClusterMetadata.create(config.adminProperties(), scheduler);
     ProxyMetrics metrics = new ProxyMetrics(config.metricsTopicsMax(), scheduler);
     Authenticator authenticator = authenticator(config, metrics);
     ProduceStreams streams =
@@ -116,7 +132,7 @@ public final class TributaryApplication implements ServletContextListener {
   private Authenticator authenticator(TributaryConfig config, ProxyMetrics metrics) {
     TributaryConfig.Authentication authentication = config.authentication();
     if (authentication.method() == TributaryConfig.AuthenticationMethod.NONE) {
-      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer, pool);
+      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer, scheduler, pool, metadata::reachable);
       return Authenticator.shared(sender);
     }
     senderPool =
@@ -127,6 +143,8 @@ public final class TributaryApplication implements ServletContextListener {
             authentication.poolMaxSize(),
             authentication.poolIdleTimeout(),
             pool,
+            scheduler,
+            metadata::reachable,
             metrics::bindProducer);
     long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
     scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -149,6 +167,9 @@ public final class TributaryApplication implements ServletContextListener {
     }
     if (pool != null) {
       pool.shutdown();
+    }
+    if (quietLogs != null) {
+      quietLogs.close();
     }
     try {
       if (!timerThreads.join(Duration.ofSeconds(5)) | !streamThreads.join(Duration.ofSeconds(10))) {

@@ -31,7 +31,8 @@ public enum ErrorCode {
   EMPTY_BODY(422, 422, "Payload error. Request body is empty. Data is required."),
   INTERNAL(500, 500, "Internal Server Error"),
   KAFKA_ERROR(500, 50002, "%s"),
-  KAFKA_RETRIABLE_ERROR(500, 50003, "%s"),
+  /** Kafka did not answer in time; as a whole request (a stream opened during an outage), 503. */
+  KAFKA_RETRIABLE_ERROR(503, 50003, "%s"),
   BROKER_NOT_AVAILABLE(503, 50302, "%s");
 
   private final int httpStatus;

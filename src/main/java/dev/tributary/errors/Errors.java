@@ -39,6 +39,14 @@ public final class Errors {
 
   private static final Logger LOG = Logger.getLogger(Errors.class.getName());
 
+  /**
+   * Kafka's failures, which repeat for every record while a broker is down: this logger's name is in
+   * {@link dev.tributary.kafka.QuietKafkaLogs#LOGGERS}, so each kind is logged at most once a minute.
+   */
+  public static final String KAFKA_FAILURES = Errors.class.getName() + ".kafka";
+
+  private static final Logger KAFKA_LOG = Logger.getLogger(KAFKA_FAILURES);
+
   /** Fields of the reference's Schema Registry formats, which this proxy does not serve. */
   private static final Set<String> SCHEMA_REGISTRY_FIELDS =
       Set.of("schema", "schema_id", "schema_version", "subject", "subject_name_strategy");
@@ -149,7 +157,7 @@ public final class Errors {
       code = ErrorCode.KAFKA_ERROR;
     }
     if (log && code.httpStatus() >= 500) {
-      LOG.log(Level.WARNING, "Kafka failure: {0}", ErrorCode.oneLine(e.getMessage()));
+      KAFKA_LOG.warning("Kafka failure: " + ErrorCode.oneLine(e.getMessage()));
     }
     return failure(code, code.message(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
   }

@@ -1,26 +1,22 @@
 package dev.tributary.health;
 
-import dev.tributary.errors.ErrorCode;
 import dev.tributary.kafka.ClusterMetadata;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
-import org.apache.kafka.common.KafkaException;
 
 /**
- * {@code GET /health/live} and {@code GET /health/ready}, for a load balancer or an orchestrator.
+ * {@code GET /health/live} and {@code GET /health/ready}, for a load balancer or an orchestrator. Both
+ * answer at once: neither asks Kafka while the probe waits.
  *
  * <ul>
- *   <li>Live: the application is deployed and answering; always 200 while it is.
- *   <li>Ready: the Kafka cluster answers a metadata request now (200), or not within {@link #TIMEOUT}
- *       (503). The answer is reused for {@link #REUSE}, so frequent probes do not load Kafka, and probes
- *       wait for one question in flight rather than asking again.
+ *   <li>Live: the application is deployed and answering; always 200 while it is, whatever Kafka does.
+ *   <li>Ready: 200 if the Kafka cluster answered the proxy's background check (every 0.5 s) within the
+ *       last 1.5 s; otherwise 503, with why.
  * </ul>
  *
  * Neither needs credentials, and neither says more than whether Kafka is reachable.
@@ -29,21 +25,10 @@ import org.apache.kafka.common.KafkaException;
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
 
-  static final Duration TIMEOUT = Duration.ofSeconds(2);
-  static final Duration REUSE = Duration.ofSeconds(1);
-
   private final ClusterMetadata metadata;
-  private final LongSupplier nanoTime;
-  private Response last; // guarded by this
-  private long lastAt;
 
   public HealthResource(ClusterMetadata metadata) {
-    this(metadata, System::nanoTime);
-  }
-
-  HealthResource(ClusterMetadata metadata, LongSupplier nanoTime) {
     this.metadata = metadata;
-    this.nanoTime = nanoTime;
   }
 
   @GET
@@ -54,28 +39,17 @@ public final class HealthResource {
 
   @GET
   @Path("ready")
-  public synchronized Response ready() {
-    long now = nanoTime.getAsLong();
-    if (last == null || now - lastAt >= REUSE.toNanos()) {
-      last = check();
-      lastAt = nanoTime.getAsLong();
-    }
-    return Response.fromResponse(last).build();
-  }
-
-  private Response check() {
+  public Response ready() {
+    ClusterMetadata.Health health = metadata.health();
     Map<String, Object> body = new LinkedHashMap<>();
-    try {
-      int brokers = metadata.brokers(TIMEOUT);
+    if (health.reachable()) {
       body.put("status", "UP");
       body.put("cluster_id", metadata.clusterId());
-      body.put("brokers", brokers);
+      body.put("brokers", health.brokers());
       return Response.ok(body).build();
-    } catch (KafkaException e) {
-      body.put("status", "DOWN");
-      String reason = e.getMessage() == null ? "no answer" : ErrorCode.oneLine(e.getMessage());
-      body.put("message", "Kafka is not reachable: " + reason);
-      return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(body).build();
     }
+    body.put("status", "DOWN");
+    body.put("message", "Kafka is not reachable: " + health.problem());
+    return Response.status(Response.Status.SERVICE_UNAVAILABLE).entity(body).build();
   }
 }

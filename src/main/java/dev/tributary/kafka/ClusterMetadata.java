@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
@@ -46,21 +47,57 @@ public final class ClusterMetadata implements AutoCloseable {
 
   private final Admin admin;
   private final LongSupplier nanoTime;
+  private final ClusterMonitor monitor;
   private final Map<String, Topic> topics = new ConcurrentHashMap<>();
   private volatile String clusterId;
 
   /** What is cached of a topic: its partition count and what its broker refuses of one record. */
   private record Topic(int partitions, TopicRules rules, long fetchedAt) {}
 
-  /** Metadata read through a new {@link Admin} client built from {@code properties}. */
-  public static ClusterMetadata create(Map<String, Object> properties) {
-    return new ClusterMetadata(Admin.create(properties), System::nanoTime);
+  /**
+   * Metadata read through a new {@link Admin} client built from {@code properties}; whether the cluster
+   * answers is asked in the background on {@code timer} (see {@link ClusterMonitor}).
+   */
+  public static ClusterMetadata create(Map<String, Object> properties, ScheduledExecutorService timer) {
+    return new ClusterMetadata(Admin.create(properties), timer, System::nanoTime);
   }
 
-  ClusterMetadata(Admin admin, LongSupplier nanoTime) {
+  ClusterMetadata(Admin admin, ScheduledExecutorService timer, LongSupplier nanoTime) {
     this.admin = admin;
     this.nanoTime = nanoTime;
+    this.monitor =
+        new ClusterMonitor(
+            admin,
+            timer,
+            nanoTime,
+            id -> {
+              if (clusterId == null) {
+                clusterId = id;
+              }
+            });
   }
+
+  /** Whether the cluster answered recently: a stream opened while it does not is refused at once. */
+  public boolean reachable() {
+    return monitor.reachable();
+  }
+
+  /** Why the cluster counts as unreachable, in one line (for error messages). */
+  public String unreachableReason() {
+    return monitor.problem();
+  }
+
+  /**
+   * The last background answer, at once: reachable (with the broker count) only if the cluster answered
+   * within the last 1.5 s; otherwise why not.
+   */
+  public Health health() {
+    ClusterMonitor.Health health = monitor.health();
+    return new Health(health.reachable(), health.brokers(), health.problem());
+  }
+
+  /** What {@link #health} says. */
+  public record Health(boolean reachable, int brokers, String problem) {}
 
   /**
    * The cluster's id, asked of Kafka once and then remembered (a cluster's id never changes).
@@ -70,6 +107,9 @@ public final class ClusterMetadata implements AutoCloseable {
   public String clusterId() {
     String id = clusterId;
     if (id == null) {
+      if (!monitor.reachable()) {
+        throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+      }
       id =
           await(
               admin
@@ -78,17 +118,6 @@ public final class ClusterMetadata implements AutoCloseable {
       clusterId = id;
     }
     return id;
-  }
-
-  /**
-   * Asks Kafka, now, for the brokers it has: whether the cluster can be reached.
-   *
-   * @return how many brokers the cluster reports
-   * @throws KafkaException if Kafka does not answer within {@code timeout}, or refuses
-   */
-  public int brokers(Duration timeout) {
-    return await(admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).nodes())
-        .size();
   }
 
   /**
@@ -162,6 +191,10 @@ public final class ClusterMetadata implements AutoCloseable {
   }
 
   private OptionalInt refresh(String topic) {
+    if (!monitor.reachable()) {
+      // Asking would only wait for the request timeout: the cluster has not answered for a while.
+      throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+    }
     int timeout = (int) REQUEST_TIMEOUT.toMillis();
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     KafkaFuture<Config> config =
@@ -221,6 +254,7 @@ public final class ClusterMetadata implements AutoCloseable {
 
   @Override
   public void close() {
+    monitor.close();
     admin.close(Duration.ofSeconds(5));
   }
 }

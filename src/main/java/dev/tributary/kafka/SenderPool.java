@@ -19,8 +19,10 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
@@ -111,8 +113,10 @@ public final class SenderPool implements AutoCloseable {
    *     sasl.jaas.config} and its own {@code client.id}
    * @param adminProperties the Admin client settings credentials are proven with; the producer's
    *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
-   * @param closer closes idle producers, which may take a moment, off the caller's thread, and sends
-   *     records again (see {@link RecordSender}) off the producers' own threads
+   * @param closer closes idle producers, which may take a moment, off the caller's thread
+   * @param timer times each producer's offers of records it could not take at once, which run on {@code
+   *     closer} (see {@link RecordSender})
+   * @param reachable whether the cluster answers now
    * @param metrics publishes each producer's own metrics while it is open
    */
   public static SenderPool create(
@@ -122,6 +126,8 @@ public final class SenderPool implements AutoCloseable {
       int maxSize,
       Duration idleTimeout,
       Executor closer,
+      ScheduledExecutorService timer,
+      BooleanSupplier reachable,
       RecordSender.MetricsBinder metrics) {
     Map<String, Object> checkProperties = new HashMap<>(adminProperties);
     producerProperties.forEach(
@@ -137,7 +143,7 @@ public final class SenderPool implements AutoCloseable {
         maxSize,
         idleTimeout,
         closer,
-        properties -> RecordSender.create(properties, metrics, closer),
+        properties -> RecordSender.create(properties, metrics, timer, closer, reachable),
         CredentialCheck::verify,
         System::nanoTime);
   }

@@ -77,7 +77,8 @@ public final class ProduceStreams {
    * its gate shut; checks that may ask Kafka (a topic not in the metadata cache, a principal's first
    * request) run on the pool, never on the container's thread, while checks the caches answer run here.
    * A failed check is answered as a whole by the JAX-RS error mapper: missing or rejected credentials
-   * (401), a bad charset (400), an unknown cluster or topic (404), Kafka unreachable (50003).
+   * (401), a bad charset (400), an unknown cluster or topic (404), Kafka unreachable (503, 50003: at
+   * once while the background check finds the cluster silent).
    *
    * @param authorization the request's {@code Authorization} header, or null
    */
@@ -98,6 +99,11 @@ public final class ProduceStreams {
         () -> {
           SenderLease lease = null;
           try {
+            if (!metadata.reachable()) {
+              throw TributaryException.of(
+                  ErrorCode.KAFKA_RETRIABLE_ERROR,
+                  "Kafka is not reachable: " + metadata.unreachableReason() + ". Retry later.");
+            }
             lease = authenticator.authenticate(authorization);
             check(clusterId, topic);
             stream.admit(lease);

@@ -35,15 +35,15 @@ class ErrorsTest {
     assertMaps(new UnknownTopicOrPartitionException("gone"), 404, 40403, "This server does not host this topic-partition.");
     assertMaps(new RecordTooLargeException("The message is 2000 bytes"), 413, 413, "The message is 2000 bytes");
     assertMaps(new BrokerNotAvailableException("No broker"), 503, 50302, "No broker");
-    assertMaps(new NotEnoughReplicasException("Not enough replicas"), 500, 50003, "Not enough replicas");
-    assertMaps(new TimeoutException("Expiring 1 record(s)\n after 120000 ms"), 500, 50003, "Expiring 1 record(s) after 120000 ms");
+    assertMaps(new NotEnoughReplicasException("Not enough replicas"), 503, 50003, "Not enough replicas");
+    assertMaps(new TimeoutException("Expiring 1 record(s)\n after 120000 ms"), 503, 50003, "Expiring 1 record(s) after 120000 ms");
     assertMaps(new InvalidTopicException("Invalid topic"), 500, 50002, "Invalid topic");
     assertMaps(new KafkaException("Producer closed"), 500, 50002, "Producer closed");
   }
 
   @Test
   void futuresAreUnwrapped() {
-    assertMaps(new CompletionException(new NotEnoughReplicasException("nr")), 500, 50003, "nr");
+    assertMaps(new CompletionException(new NotEnoughReplicasException("nr")), 503, 50003, "nr");
   }
 
   @Test

@@ -11,18 +11,46 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import dev.tributary.testing.ManualTimer;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 class RecordSenderTest {
 
-  private final MockProducer<byte[], byte[]> producer =
-      new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-  private final RecordSender sender = new RecordSender(producer, Runnable::run);
+  private final ManualTimer timer = new ManualTimer();
+  private final RefusingProducer producer = new RefusingProducer();
+  private volatile boolean reachable = true;
+  private final RecordSender sender = new RecordSender(producer, timer, () -> reachable, 1_000, timer::nanoTime);
+
+  /**
+   * Refuses records as {@code KafkaProducer} does with {@code max.block.ms=0} when it has no metadata
+   * for their topic: the callback fails inside {@code send}, and the record is not kept.
+   */
+  private static final class RefusingProducer extends MockProducer<byte[], byte[]> {
+    volatile String refusedTopic;
+
+    RefusingProducer() {
+      super(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+      if (record.topic().equals(refusedTopic)) {
+        TimeoutException refusal = new TimeoutException("Topic " + record.topic() + " not present in metadata after 0 ms.");
+        callback.onCompletion(null, refusal);
+        return CompletableFuture.failedFuture(refusal);
+      }
+      return super.send(record, callback);
+    }
+  }
 
   private static OutgoingRecord record(String value) {
     return new OutgoingRecord(
@@ -56,16 +84,14 @@ class RecordSenderTest {
 
   @Test
   void aRecordKafkaRefusedOnlyForAnotherRecordOfItsBatchIsSentOnceMore() throws Exception {
-    List<Runnable> resends = new java.util.ArrayList<>();
-    RecordSender resending = new RecordSender(producer, resends::add);
-    CompletableFuture<Delivery> culprit = resending.send(record("bad"));
-    CompletableFuture<Delivery> innocent = resending.send(record("good"));
+    CompletableFuture<Delivery> culprit = sender.send(record("bad"));
+    CompletableFuture<Delivery> innocent = sender.send(record("good"));
     producer.errorNext(new org.apache.kafka.common.InvalidRecordException("refused"));
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     assertTrue(culprit.isCompletedExceptionally());
     assertFalse(innocent.isDone(), "not failed: it is to be sent again");
-    assertEquals(1, resends.size(), "sent again off the producer's callback");
-    resends.get(0).run();
+    assertEquals(1, timer.pending(), "sent again off the producer's callback");
+    timer.runDue();
     assertEquals(3, producer.history().size());
     assertArrayEquals("good".getBytes(StandardCharsets.UTF_8), producer.history().get(2).value());
     producer.completeNext();
@@ -76,6 +102,7 @@ class RecordSenderTest {
   void aRecordRefusedTwiceForAnotherRecordFailsTheSecondTime() {
     CompletableFuture<Delivery> innocent = sender.send(record("good"));
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
+    timer.runDue();
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     assertTrue(innocent.isCompletedExceptionally());
     assertEquals(2, producer.history().size(), "once more, not more");
@@ -88,6 +115,69 @@ class RecordSenderTest {
     CompletableFuture<Delivery> delivery = sender.send(record("x"));
     assertTrue(delivery.isCompletedExceptionally());
     assertSame(closed, assertThrows(ExecutionException.class, delivery::get).getCause());
+  }
+
+  @Test
+  void recordsTheProducerCannotTakeYetWaitWithoutAThreadAndGoInOrder() throws Exception {
+    producer.refusedTopic = "t";
+    CompletableFuture<Delivery> first = sender.send(record("a"));
+    CompletableFuture<Delivery> second = sender.send(record("b"));
+    CompletableFuture<Delivery> elsewhere = sender.send(new OutgoingRecord("u", null, null, null, List.of(), null));
+    assertEquals(1, producer.history().size(), "only the other topic's record reached the producer");
+    assertEquals("u", producer.history().get(0).topic());
+    timer.advance(500);
+    assertFalse(first.isDone() || second.isDone(), "held, not failed");
+    producer.refusedTopic = null; // the producer has the topic's metadata again
+    timer.advance(Backlog.MAX_PAUSE_MS);
+    assertEquals(List.of("u", "t", "t"), producer.history().stream().map(ProducerRecord::topic).toList());
+    assertArrayEquals("a".getBytes(StandardCharsets.UTF_8), producer.history().get(1).value());
+    assertArrayEquals("b".getBytes(StandardCharsets.UTF_8), producer.history().get(2).value());
+    producer.completeNext();
+    producer.completeNext();
+    producer.completeNext();
+    assertTrue(first.isDone() && second.isDone() && elsewhere.isDone());
+    CompletableFuture<Delivery> later = sender.send(record("c"));
+    assertEquals(4, producer.history().size(), "the backlog is gone: straight to the producer");
+    assertFalse(later.isDone());
+  }
+
+  @Test
+  void aHeldRecordFailsOnceItsWaitRunsOut() {
+    producer.refusedTopic = "t";
+    CompletableFuture<Delivery> held = sender.send(record("a"));
+    timer.advance(999);
+    assertFalse(held.isDone());
+    timer.advance(1 + Backlog.MAX_PAUSE_MS);
+    ExecutionException e = assertThrows(ExecutionException.class, held::get);
+    assertTrue(e.getCause() instanceof TimeoutException, e.getCause().toString());
+    assertEquals(
+        "Kafka is not reachable: the record was not sent, as the producer could not get metadata for topic t for 1000 ms"
+            + " (max.block.ms, at most delivery.timeout.ms).",
+        e.getCause().getMessage());
+    assertEquals(List.of(), producer.history(), "never sent");
+    assertEquals(0, timer.pending(), "nothing left to retry");
+  }
+
+  @Test
+  void whileTheClusterIsSilentRecordsAreHeldWithoutBeingOffered() throws Exception {
+    reachable = false;
+    CompletableFuture<Delivery> held = sender.send(record("a"));
+    timer.advance(500);
+    assertEquals(List.of(), producer.history(), "not offered: it could only wait");
+    reachable = true;
+    timer.advance(Backlog.MAX_PAUSE_MS);
+    assertEquals(1, producer.history().size());
+    producer.completeNext();
+    assertEquals(0, held.get().partition());
+  }
+
+  @Test
+  void closingFailsWhatIsStillHeld() {
+    producer.refusedTopic = "t";
+    CompletableFuture<Delivery> held = sender.send(record("a"));
+    sender.close(java.time.Duration.ZERO);
+    ExecutionException e = assertThrows(ExecutionException.class, held::get);
+    assertEquals("Tributary is stopping: the record was not sent.", e.getCause().getMessage());
   }
 
   @Test

@@ -38,7 +38,7 @@ class SenderPoolTest {
           MockProducer<byte[], byte[]> producer =
               new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
           producers.add(producer);
-          return new RecordSender(producer, Runnable::run);
+          return new RecordSender(producer, new dev.tributary.testing.ManualTimer(), () -> true, 1_000, now::get);
         },
         (properties, timeout) -> {
           checked.add(properties);
