@@ -72,6 +72,14 @@ public final class TributaryConfig {
           + " body before reading the response get every report of a body of up to this many records.";
   private static final long HELD_REPORTS_DEFAULT = 100_000;
 
+  public static final String RECORD_ARRIVAL = "streaming.record.arrival.max.ms";
+  private static final String RECORD_ARRIVAL_DOC =
+      "How long one record may take to arrive, from the first read that brings any of it (or any byte"
+          + " after the previous record) to the read that completes it; a record still arriving then gets"
+          + " a 408 report and the stream ends. Bounds a client trickling its body; pauses between records"
+          + " are not counted (the container's idle timeout bounds those).";
+  private static final long RECORD_ARRIVAL_DEFAULT = 30_000;
+
   public static final String RATE_LIMIT_ENABLED = "api.v3.produce.rate.limit.enabled";
   private static final String RATE_LIMIT_ENABLED_DOC =
       "Whether the per-record produce rate limits below apply; an over-limit record gets an in-band 429.";
@@ -136,6 +144,7 @@ public final class TributaryConfig {
           Map.entry(WINDOW_RECORDS, WINDOW_RECORDS_DOC),
           Map.entry(WINDOW_BYTES, WINDOW_BYTES_DOC),
           Map.entry(HELD_REPORTS, HELD_REPORTS_DOC),
+          Map.entry(RECORD_ARRIVAL, RECORD_ARRIVAL_DOC),
           Map.entry(RATE_LIMIT_ENABLED, RATE_LIMIT_ENABLED_DOC),
           Map.entry(RATE_LIMIT_RECORDS, RATE_LIMIT_RECORDS_DOC),
           Map.entry(RATE_LIMIT_RECORDS_GLOBAL, RATE_LIMIT_RECORDS_GLOBAL_DOC),
@@ -199,6 +208,7 @@ public final class TributaryConfig {
   private final long windowRecords;
   private final long windowBytes;
   private final long heldReports;
+  private final long recordArrivalMillis;
   private final Authentication authentication;
   private final int metricsTopicsMax;
 
@@ -238,6 +248,7 @@ public final class TributaryConfig {
     this.windowRecords = positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT);
     this.windowBytes = positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT);
     this.heldReports = positiveLong(sources, HELD_REPORTS, HELD_REPORTS_DEFAULT);
+    this.recordArrivalMillis = positiveLong(sources, RECORD_ARRIVAL, RECORD_ARRIVAL_DEFAULT);
     this.rateLimits =
         new RateLimits(
             bool(sources, RATE_LIMIT_ENABLED, false),
@@ -339,6 +350,11 @@ public final class TributaryConfig {
   /** {@value #WINDOW_BYTES}: request bytes of those records, per stream. */
   public long windowBytes() {
     return windowBytes;
+  }
+
+  /** {@value #RECORD_ARRIVAL}: how long one record may take to arrive (ms). */
+  public long recordArrivalMillis() {
+    return recordArrivalMillis;
   }
 
   /** {@value #HELD_REPORTS}: reports decided but not yet read by the client, per stream. */

@@ -26,6 +26,11 @@ public enum ErrorCode {
   STREAM_TOO_OLD(
       408, 408, "Streaming connection open for longer than allowed: Connection will be closed."),
   RECORD_TOO_LARGE(413, 413, "%s"),
+  /** A record (or the bytes after the last one) still arriving this many ms after its first read. */
+  RECORD_TOO_SLOW(
+      408,
+      408,
+      "Request Timeout: a record took longer than %s ms to arrive; it was not produced, and the stream ends."),
   RATE_LIMITED(429, 429, "Request rate limit exceeded: %s"),
   UNSUPPORTED_MEDIA_TYPE(415, 415, "HTTP 415 Unsupported Media Type"),
   EMPTY_BODY(422, 422, "Payload error. Request body is empty. Data is required."),

@@ -3,7 +3,9 @@ package dev.tributary.produce;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
+import dev.tributary.errors.TributaryException;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
@@ -68,6 +70,7 @@ final class BodyReader implements ReadListener {
   /** How long the discarding waits for more of a body before it gives up (ms). */
   static final long DISCARD_QUIET_MS = 1000;
 
+
   /** Whether the stream may take more records now. */
   interface Gate {
     boolean open();
@@ -95,10 +98,11 @@ final class BodyReader implements ReadListener {
     void ended();
 
     /**
-     * The rest of the body cannot be read: it is not JSON ({@code detail} says why, in the user's words),
-     * or a record is longer than the limit ({@code tooLarge}). Nothing more is read.
+     * The rest of the body cannot be read: it is not JSON, a record is longer than the limit, or it
+     * takes too long to arrive (see {@link #arrivalNanos}); {@code error} says which, in the
+     * user's words. Nothing more is read; if {@code cutOff}, not even to discard it.
      */
-    void unreadable(String detail, boolean tooLarge);
+    void unreadable(TributaryException error, boolean cutOff);
 
     /**
      * The container could not read the body ({@code detail} says so in the user's words): broken chunked
@@ -118,6 +122,14 @@ final class BodyReader implements ReadListener {
   private final RecordFramer framer;
   private final boolean latin1;
   private final long maxRecordBytes;
+  /**
+   * How long a record may take to arrive, from the first read that brings any of it (or bytes after the
+   * last record, whitespace included) to the read that completes it (ns). A client trickling a record,
+   * or whitespace, a byte at a time holds a connection without ever going idle; this bounds it. Pauses
+   * between records are not counted: a read that completes a record stops the clock, so a full-duplex
+   * stream may wait as long as the container's idle timeout allows between records.
+   */
+  private final long arrivalNanos;
   private final Gate gate;
   private final Sink sink;
   private final byte[] buffer = new byte[32 * 1024];
@@ -133,6 +145,13 @@ final class BodyReader implements ReadListener {
   private boolean started;
   private boolean done;
   /**
+   * When the record now arriving began to, or the whitespace after the last record ({@link
+   * System#nanoTime}); 0 between records.
+   */
+  private long arrivingSince;
+  private boolean arrivingRecord; // the clock is a record's, not whitespace's
+  private boolean completed; // a record was completed by the bytes being fed
+  /**
    * Nothing of the body is left to discard: its end was read, it cannot be read, or it is cut off (a
    * record over the limit is never read on).
    */
@@ -143,13 +162,20 @@ final class BodyReader implements ReadListener {
   private ScheduledFuture<?> quietCheck;
 
   BodyReader(
-      ServletInputStream in, JsonFactory json, boolean latin1, long maxRecordBytes, Gate gate, Sink sink)
+      ServletInputStream in,
+      JsonFactory json,
+      boolean latin1,
+      long maxRecordBytes,
+      long arrivalMillis,
+      Gate gate,
+      Sink sink)
       throws IOException {
     this.in = in;
     this.json = json;
     this.framer = new RecordFramer(json);
     this.latin1 = latin1;
     this.maxRecordBytes = maxRecordBytes;
+    this.arrivalNanos = arrivalMillis * 1_000_000;
     this.gate = gate;
     this.sink = sink;
   }
@@ -323,12 +349,35 @@ final class BodyReader implements ReadListener {
       int invalid = utf8.check(buffer, 0, length);
       feed(buffer, invalid < 0 ? length : invalid); // the records before an invalid byte still count
       if (invalid >= 0 && !done) {
-        unreadable("The request body is not valid UTF-8 (at byte offset " + utf8.bodyOffset(invalid, 0) + ").", false);
+        malformed("The request body is not valid UTF-8 (at byte offset " + utf8.bodyOffset(invalid, 0) + ").");
         return;
       }
     }
     if (!done && framer.openRecordBytes() > maxRecordBytes) {
-      unreadable(null, true);
+      tooLarge();
+    }
+    if (!done) {
+      timeArrival();
+    }
+  }
+
+  /**
+   * Runs the clock of {@link #arrivalNanos} over the bytes just fed: a read that completes a record stops
+   * it; a read that brings only part of a record, or only whitespace, starts it (a record's first bytes
+   * start it afresh after whitespace, so a line end and a pause before a record do not count).
+   */
+  private void timeArrival() {
+    long now = System.nanoTime();
+    boolean inRecord = framer.openRecordBytes() > 0;
+    if (completed) {
+      completed = false;
+      arrivingSince = inRecord ? now : 0; // the next record began in the same read
+      arrivingRecord = inRecord;
+    } else if (arrivingSince == 0 || inRecord && !arrivingRecord) {
+      arrivingSince = now;
+      arrivingRecord = inRecord;
+    } else if (now - arrivingSince > arrivalNanos) {
+      unreadable(TributaryException.of(ErrorCode.RECORD_TOO_SLOW, String.valueOf(arrivalNanos / 1_000_000)), true);
     }
   }
 
@@ -336,7 +385,7 @@ final class BodyReader implements ReadListener {
     try {
       framer.feed(bytes, 0, length, this::record);
     } catch (JsonProcessingException e) {
-      unreadable(Errors.syntax(e, json.streamReadConstraints()), false);
+      malformed(Errors.syntax(e, json.streamReadConstraints()));
     }
   }
 
@@ -345,9 +394,10 @@ final class BodyReader implements ReadListener {
       return;
     }
     if (bytes > maxRecordBytes) {
-      unreadable(null, true);
+      tooLarge();
       return;
     }
+    completed = true;
     if (!started) {
       started = true;
       if (!sink.started()) {
@@ -362,13 +412,13 @@ final class BodyReader implements ReadListener {
   private void end() throws IOException {
     leaveRest = true;
     if (!latin1 && !utf8.complete()) {
-      unreadable("The request body is not valid UTF-8 (it ends inside a character).", false);
+      malformed("The request body is not valid UTF-8 (it ends inside a character).");
       return;
     }
     try {
       framer.end(this::record);
     } catch (JsonProcessingException e) {
-      unreadable(Errors.syntax(e, json.streamReadConstraints()), false);
+      malformed(Errors.syntax(e, json.streamReadConstraints()));
       return;
     }
     if (!done) {
@@ -377,11 +427,25 @@ final class BodyReader implements ReadListener {
     }
   }
 
-  private void unreadable(String detail, boolean tooLarge) {
+  private void malformed(String detail) {
+    unreadable(TributaryException.of(ErrorCode.MALFORMED_STREAM, detail), false);
+  }
+
+  /** A record over the limit is cut off: what follows is not read, not even to discard it. */
+  private void tooLarge() {
+    unreadable(
+        TributaryException.of(
+            ErrorCode.RECORD_TOO_LARGE,
+            "The record is larger than the maximum of " + maxRecordBytes
+                + " bytes (api.v3.produce.request.size.limit.max.bytes)."),
+        true);
+  }
+
+  private void unreadable(TributaryException error, boolean cutOff) {
     if (!done) {
       done = true;
-      leaveRest = tooLarge; // an oversized record is cut off: what follows is not read, not even to discard it
-      sink.unreadable(detail, tooLarge);
+      leaveRest = cutOff;
+      sink.unreadable(error, cutOff);
     }
   }
 

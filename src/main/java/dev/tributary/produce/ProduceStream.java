@@ -106,7 +106,14 @@ final class ProduceStream
     this.worker = new SerialExecutor(context.pool());
     this.meters = context.metrics().topic(topic);
     this.reader =
-        new BodyReader(exchange.input(), context.mapper().getFactory(), latin1, context.maxRecordBytes(), this, this);
+        new BodyReader(
+            exchange.input(),
+            context.mapper().getFactory(),
+            latin1,
+            context.maxRecordBytes(),
+            context.recordArrivalMillis(),
+            this,
+            this);
   }
 
   /**
@@ -205,14 +212,7 @@ final class ProduceStream
   }
 
   @Override
-  public void unreadable(String detail, boolean tooLarge) {
-    TributaryException error =
-        tooLarge
-            ? TributaryException.of(
-                ErrorCode.RECORD_TOO_LARGE,
-                "The record is larger than the maximum of " + context.maxRecordBytes()
-                    + " bytes (api.v3.produce.request.size.limit.max.bytes).")
-            : TributaryException.of(ErrorCode.MALFORMED_STREAM, detail);
+  public void unreadable(TributaryException error, boolean cutOff) {
     if (reports == null) {
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
@@ -233,7 +233,7 @@ final class ProduceStream
    */
   @Override
   public void failed(String detail) {
-    unreadable(detail, false);
+    unreadable(TributaryException.of(ErrorCode.MALFORMED_STREAM, detail), false);
     writeGrace = context.scheduler().schedule(
         () -> {
           if (!closed.get()) {

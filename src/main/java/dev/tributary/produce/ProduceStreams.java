@@ -39,6 +39,7 @@ public final class ProduceStreams {
   private final long windowRecords;
   private final long windowBytes;
   private final long heldReports;
+  private final long recordArrivalMillis;
 
   /**
    * @param pool runs each stream's record handling and report writing; a task there may wait up to the
@@ -69,6 +70,7 @@ public final class ProduceStreams {
     this.windowRecords = config.windowRecords();
     this.windowBytes = config.windowBytes();
     this.heldReports = config.heldReports();
+    this.recordArrivalMillis = config.recordArrivalMillis();
   }
 
   /**
@@ -198,5 +200,9 @@ public final class ProduceStreams {
 
   long heldReports() {
     return heldReports;
+  }
+
+  long recordArrivalMillis() {
+    return recordArrivalMillis;
   }
 }

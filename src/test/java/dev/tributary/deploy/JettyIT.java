@@ -70,6 +70,64 @@ class JettyIT extends ConformanceSuite {
     assertEquals(sent, env.consume(topic, sent).size());
   }
 
+  @Test
+  @Order(520)
+  void requestHeadersTricklingInAreCutOffWhileAStreamPausingBetweenRecordsIsNot() throws Exception {
+    String topic = env.newTopic(1);
+    String path = server.path(env.recordsPath(topic));
+    byte[] head =
+        ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Slow: "
+                + "a".repeat(200) + "\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    List<java.net.Socket> slow = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getByName("127.0.0.6"), server.port());
+      socket.setSoTimeout(1);
+      slow.add(socket);
+    }
+    long start = System.nanoTime();
+    long[] closedAfter = new long[slow.size()];
+    try (StreamingClient client =
+        StreamingClient.open("127.0.0.7", server.port(), path)) {
+      client.send("{\"value\":{\"type\":\"STRING\",\"data\":\"before\"}}");
+      assertTrue(client.readReport().startsWith("{\"error_code\":200,"));
+      // One byte a second on each slow connection, for 15 s: past the 10 s header limit, within the idle timeout.
+      for (int second = 0; second < 15; second++) {
+        for (int i = 0; i < slow.size(); i++) {
+          if (closedAfter[i] == 0 && isClosed(slow.get(i), head[second])) {
+            closedAfter[i] = (System.nanoTime() - start) / 1_000_000;
+          }
+        }
+        Thread.sleep(1_000); // the trickle's pace
+      }
+      // The stream paused 15 s (over the header limit) between records and is untouched.
+      client.send("{\"value\":{\"type\":\"STRING\",\"data\":\"after\"}}");
+      assertTrue(client.readReport().startsWith("{\"error_code\":200,"));
+      client.end();
+      assertEquals(List.of(), client.readAll());
+    } finally {
+      for (java.net.Socket socket : slow) {
+        socket.close();
+      }
+    }
+    for (int i = 0; i < slow.size(); i++) {
+      assertTrue(closedAfter[i] > 9_000 && closedAfter[i] < 13_000, "slow connection " + i + " closed after " + closedAfter[i] + " ms");
+    }
+  }
+
+  /** Sends one more byte; whether the server has closed the connection (its end read, or the write refused). */
+  private static boolean isClosed(java.net.Socket socket, byte next) {
+    try {
+      socket.getOutputStream().write(next);
+      socket.getOutputStream().flush();
+      return socket.getInputStream().read() == -1;
+    } catch (java.net.SocketTimeoutException e) {
+      return false; // nothing to read: still open
+    } catch (java.io.IOException e) {
+      return true;
+    }
+  }
+
   /** {@code count} GETs as fast as possible from {@code localAddress}. */
   private List<RawHttp.Reply> burst(String localAddress, int count) throws Exception {
     List<RawHttp.Reply> replies = new java.util.ArrayList<>();

@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The Jetty 12.1 distribution ({@code jetty-home} from Maven Central) running a copy of this
  * repository's {@code jetty-base}, changed only as the README tells an operator to: {@code
- * webapps/tributary.properties} names the WAR and the context path, and {@code
- * TRIBUTARY_BOOTSTRAP_SERVERS} is in the environment.
+ * webapps/tributary.properties} names the WAR and the context path, {@code tributary.jetty.jar=} where
+ * the build wrote the guard against slow headers, and {@code TRIBUTARY_BOOTSTRAP_SERVERS} is in the
+ * environment.
  */
 final class JettyServer {
 
@@ -37,6 +38,7 @@ final class JettyServer {
             home.resolve("start.jar").toString(),
             "jetty.base=" + base,
             "jetty.http.port=" + port,
+            "tributary.jetty.jar=" + ServerProcess.property("tributary.war").resolveSibling("tributary-jetty.jar"),
             // Hot undeployment, so a test can take the WAR away and inspect what is left running.
             "jetty.deploy.scanInterval=1"));
     ServerProcess process =

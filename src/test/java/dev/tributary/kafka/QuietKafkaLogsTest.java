@@ -41,6 +41,46 @@ class QuietKafkaLogsTest {
     assertEquals(String.format(attempt, 1, 9092) + " (59 more like this were not logged)", next.getMessage());
   }
 
+  /**
+   * The flood the issue saw (Kafka 4.4's admin client logging "Rebootstrapping" thousands of times a
+   * second on Tomcat), replayed through the logger it came from: one line passes in a minute.
+   */
+  @Test
+  void aRebootstrapFloodLogsOneLineAMinute() {
+    Logger admin = Logger.getLogger("org.apache.kafka.clients.admin.internals.AdminMetadataManager");
+    Filter before = admin.getFilter();
+    Level level = admin.getLevel();
+    admin.setFilter(null);
+    admin.setLevel(Level.INFO); // as a container logs by default
+    java.util.List<String> logged = new java.util.ArrayList<>();
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            logged.add(record.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    admin.addHandler(capture);
+    try (QuietKafkaLogs quiet = QuietKafkaLogs.install()) {
+      for (int i = 0; i < 5_000; i++) {
+        admin.info(
+            "[AdminClient clientId=adminclient-1] Rebootstrapping with Cluster(id = null, nodes = [127.0.0.1:"
+                + (9092 + i % 3) + " (id: -1 rack: null isFenced: false)], partitions = [], controller = null)");
+      }
+    } finally {
+      admin.removeHandler(capture);
+      admin.setFilter(before);
+      admin.setLevel(level);
+    }
+    assertEquals(1, logged.size(), logged.toString());
+  }
+
   @Test
   void installedOnTheNoisyKafkaLoggersAndRemovedAgainLeavingAnOperatorsOwnFilter() {
     Filter own = record -> true;
