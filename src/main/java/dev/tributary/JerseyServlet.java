@@ -24,9 +24,15 @@ final class JerseyServlet extends ServletContainer {
     super(application);
   }
 
+  /**
+   * Every response of the WAR says {@code X-Content-Type-Options: nosniff}: a browser must not take a
+   * report stream or an error body for HTML.
+   */
   @Override
   public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
-    super.service(request, new Settled((HttpServletResponse) response));
+    HttpServletResponse http = (HttpServletResponse) response;
+    http.setHeader("X-Content-Type-Options", "nosniff");
+    super.service(request, new Settled(http));
   }
 
   /** A response that takes no status or header change once it is committed. */

@@ -83,6 +83,7 @@ public final class TributaryApplication implements ServletContextListener {
 
   private void start(ServletContext context) {
     TributaryConfig config = TributaryConfig.load(initParameters(context));
+    config.warnings().forEach(LOG::warning);
     quietLogs = QuietKafkaLogs.install(); // an outage must not fill a disk
     ObjectMapper mapper = Json.newMapper();
     // A fixed number of threads, whatever the number of streams: no task here waits for Kafka (records

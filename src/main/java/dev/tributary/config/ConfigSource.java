@@ -46,9 +46,14 @@ public interface ConfigSource {
    * {@code TRIBUTARY_PRODUCER_LINGER_MS}.
    */
   static ConfigSource environment(Map<String, String> environment) {
+    return environment(environment, "TRIBUTARY_");
+  }
+
+  /** Environment variables named {@code prefix} then the key as {@link #environment(Map)} names it. */
+  static ConfigSource environment(Map<String, String> environment, String prefix) {
     return renamed(
         environment,
-        key -> "TRIBUTARY_" + key.replace('.', '_').toUpperCase(java.util.Locale.ROOT),
+        key -> prefix + key.replace('.', '_').toUpperCase(java.util.Locale.ROOT),
         name -> name.replace('_', '.').toLowerCase(java.util.Locale.ROOT));
   }
 

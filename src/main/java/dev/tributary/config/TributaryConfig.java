@@ -1,10 +1,13 @@
 package dev.tributary.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The proxy's configuration: one typed value, parsed and validated once when the application starts.
@@ -15,7 +18,8 @@ import java.util.Optional;
  * <ol>
  *   <li>servlet context init-parameters, named as the key ({@code bootstrap.servers});
  *   <li>Java system properties, prefixed ({@code -Dtributary.bootstrap.servers=...});
- *   <li>environment variables, upper-cased with underscores ({@code TRIBUTARY_BOOTSTRAP_SERVERS}).
+ *   <li>environment variables, upper-cased with underscores ({@code TRIBUTARY_BOOTSTRAP_SERVERS});
+ *   <li>the same with Confluent REST Proxy's prefix ({@code KAFKA_REST_BOOTSTRAP_SERVERS}).
  * </ol>
  *
  * The most specific source wins: an init-parameter belongs to one deployment, a system property or an
@@ -31,6 +35,11 @@ public final class TributaryConfig {
   public static final String PRODUCER_PREFIX = "producer.";
   private static final String PRODUCER_PREFIX_DOC =
       "Passed to the Kafka producer with the prefix removed, e.g. producer.linger.ms=5.";
+
+  public static final String ADMIN_PREFIX = "admin.";
+  private static final String ADMIN_PREFIX_DOC =
+      "Passed to the admin client (cluster id, topic metadata, readiness) with the prefix removed, over"
+          + " client.*, e.g. admin.request.timeout.ms=10000.";
 
   public static final String CLIENT_PREFIX = "client.";
   private static final String CLIENT_PREFIX_DOC =
@@ -51,7 +60,9 @@ public final class TributaryConfig {
   public static final String RECORD_SIZE_LIMIT = "api.v3.produce.request.size.limit.max.bytes";
   private static final String RECORD_SIZE_LIMIT_DOC =
       "The largest record, as JSON in the request, the proxy reads; a larger one gets a 413 report and"
-          + " ends the stream. Default: twice the producer's max.request.size (base64 and JSON overhead).";
+          + " ends the stream. Default, and with 0 or a negative value (as in Confluent REST Proxy: no limit"
+          + " of the proxy's own): twice the producer's max.request.size, the most a record that Kafka could"
+          + " take can need as JSON (base64 and JSON overhead).";
 
   public static final String WINDOW_RECORDS = "streaming.window.max.records";
   private static final String WINDOW_RECORDS_DOC =
@@ -97,13 +108,13 @@ public final class TributaryConfig {
   public static final String RATE_LIMIT_BYTES = "api.v3.produce.rate.limit.max.bytes.per.sec";
   private static final String RATE_LIMIT_BYTES_DOC =
       "Record bytes (key, value and headers) per second one Kafka cluster accepts.";
-  private static final long RATE_LIMIT_BYTES_DEFAULT = 10L * 1024 * 1024;
+  private static final long RATE_LIMIT_BYTES_DEFAULT = 10_000_000; // Confluent REST Proxy's default
 
   public static final String RATE_LIMIT_BYTES_GLOBAL =
       "api.v3.produce.rate.limit.max.bytes.global.per.sec";
   private static final String RATE_LIMIT_BYTES_GLOBAL_DOC =
       "Record bytes per second this proxy accepts across all clusters.";
-  private static final long RATE_LIMIT_BYTES_GLOBAL_DEFAULT = 10L * 1024 * 1024;
+  private static final long RATE_LIMIT_BYTES_GLOBAL_DEFAULT = 10_000_000;
 
   public static final String AUTHENTICATION_METHOD = "authentication.method";
   private static final String AUTHENTICATION_METHOD_DOC =
@@ -138,6 +149,7 @@ public final class TributaryConfig {
           Map.entry(BOOTSTRAP_SERVERS, BOOTSTRAP_SERVERS_DOC),
           Map.entry(PRODUCER_PREFIX + "*", PRODUCER_PREFIX_DOC),
           Map.entry(CLIENT_PREFIX + "*", CLIENT_PREFIX_DOC),
+          Map.entry(ADMIN_PREFIX + "*", ADMIN_PREFIX_DOC),
           Map.entry(STREAM_MAX_DURATION, STREAM_MAX_DURATION_DOC),
           Map.entry(STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DOC),
           Map.entry(RECORD_SIZE_LIMIT, RECORD_SIZE_LIMIT_DOC),
@@ -211,6 +223,7 @@ public final class TributaryConfig {
   private final long recordArrivalMillis;
   private final Authentication authentication;
   private final int metricsTopicsMax;
+  private final List<String> warnings;
 
   private TributaryConfig(List<ConfigSource> sources) {
     this.bootstrapServers =
@@ -228,6 +241,7 @@ public final class TributaryConfig {
     this.producerProperties = Map.copyOf(producerProps);
 
     Map<String, Object> adminProps = new HashMap<>(client);
+    adminProps.putAll(merged(sources, ADMIN_PREFIX));
     adminProps.put(BOOTSTRAP_SERVERS, bootstrapServers);
     this.adminProperties = Map.copyOf(adminProps);
 
@@ -244,7 +258,9 @@ public final class TributaryConfig {
         throw new ConfigException(PRODUCER_PREFIX + "max.request.size", "must be a whole number, was \"" + configured + "\"");
       }
     }
-    this.maxRecordBytes = positiveLong(sources, RECORD_SIZE_LIMIT, 2 * maxRequestSize);
+    long sizeLimit = wholeNumber(sources, RECORD_SIZE_LIMIT, 2 * maxRequestSize);
+    this.maxRecordBytes = sizeLimit > 0 ? sizeLimit : 2 * maxRequestSize; // 0 or less: no limit of our own
+    this.warnings = List.copyOf(unknownKeys(sources));
     this.windowRecords = positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT);
     this.windowBytes = positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT);
     this.heldReports = positiveLong(sources, HELD_REPORTS, HELD_REPORTS_DEFAULT);
@@ -304,7 +320,11 @@ public final class TributaryConfig {
     return new TributaryConfig(List.copyOf(sources));
   }
 
-  /** Reads init-parameters, then this JVM's system properties, then its environment. */
+  /**
+   * Reads init-parameters, then this JVM's system properties, then its environment: {@code TRIBUTARY_*}
+   * variables, then {@code KAFKA_REST_*} ones (the names Confluent REST Proxy's images read), so a
+   * deployment moved from Confluent keeps its settings, and a Tributary name wins over a Confluent one.
+   */
   public static TributaryConfig load(Map<String, String> initParameters) {
     Map<String, String> properties = new HashMap<>();
     System.getProperties().forEach((name, value) -> properties.put(name.toString(), value.toString()));
@@ -312,7 +332,8 @@ public final class TributaryConfig {
         List.of(
             ConfigSource.of(initParameters),
             ConfigSource.systemProperties(properties),
-            ConfigSource.environment(System.getenv())));
+            ConfigSource.environment(System.getenv()),
+            ConfigSource.environment(System.getenv(), "KAFKA_REST_")));
   }
 
   public String bootstrapServers() {
@@ -370,6 +391,56 @@ public final class TributaryConfig {
     return authentication;
   }
 
+  /**
+   * What the deployment should be told about its settings: each key under one of the proxy's own
+   * prefixes ({@code api.}, {@code streaming.}, {@code authentication.}, {@code metrics.}) that the proxy
+   * does not know, with the nearest key it does know (a typo such as {@code ...rate.limit.enable}).
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  private static final List<String> OWN_PREFIXES = List.of("api.", "streaming.", "authentication.", "metrics.");
+
+  private static List<String> unknownKeys(List<ConfigSource> sources) {
+    Set<String> known = new TreeSet<>();
+    DOCS.keySet().stream().filter(key -> !key.endsWith("*")).forEach(known::add);
+    Set<String> seen = new TreeSet<>();
+    for (ConfigSource source : sources) {
+      for (String prefix : OWN_PREFIXES) {
+        source.withPrefix(prefix).keySet().forEach(rest -> seen.add(prefix + rest));
+      }
+    }
+    List<String> warnings = new ArrayList<>();
+    for (String key : seen) {
+      if (!known.contains(key)) {
+        String nearest = known.stream().min(java.util.Comparator.comparingInt(k -> distance(k, key))).orElse("");
+        warnings.add("Unknown setting " + key + " is ignored; did you mean " + nearest + "?");
+      }
+    }
+    return warnings;
+  }
+
+  /** The Levenshtein distance between {@code a} and {@code b}. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
   /** {@value #METRICS_TOPICS_MAX}: topics with a metrics label of their own. */
   public int metricsTopicsMax() {
     return metricsTopicsMax;
@@ -413,17 +484,20 @@ public final class TributaryConfig {
     return value;
   }
 
-  private static long nonNegativeLong(List<ConfigSource> sources, String key, long defaultValue) {
+  private static long wholeNumber(List<ConfigSource> sources, String key, long defaultValue) {
     Optional<String> raw = first(sources, key);
     if (raw.isEmpty()) {
       return defaultValue;
     }
-    long value;
     try {
-      value = Long.parseLong(raw.get().trim());
+      return Long.parseLong(raw.get().trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(key, "must be a whole number, was \"" + raw.get() + "\"");
     }
+  }
+
+  private static long nonNegativeLong(List<ConfigSource> sources, String key, long defaultValue) {
+    long value = wholeNumber(sources, key, defaultValue);
     if (value < 0) {
       throw new ConfigException(key, "must not be negative, was " + value);
     }

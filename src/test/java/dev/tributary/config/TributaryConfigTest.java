@@ -11,13 +11,72 @@ import org.junit.jupiter.api.Test;
 
 class TributaryConfigTest {
 
+  /** As the application loads it: init-parameters, system properties, TRIBUTARY_*, then KAFKA_REST_*. */
   private static TributaryConfig load(
       Map<String, String> init, Map<String, String> properties, Map<String, String> environment) {
     return TributaryConfig.load(
         List.of(
             ConfigSource.of(init),
             ConfigSource.systemProperties(properties),
-            ConfigSource.environment(environment)));
+            ConfigSource.environment(environment),
+            ConfigSource.environment(environment, "KAFKA_REST_")));
+  }
+
+  @Test
+  void confluentsEnvironmentVariablesAreReadAfterTributarysOwn() {
+    Map<String, String> confluent =
+        Map.of("KAFKA_REST_BOOTSTRAP_SERVERS", "confluent:9092", "KAFKA_REST_PRODUCER_LINGER_MS", "9");
+    TributaryConfig config = load(Map.of(), Map.of(), confluent);
+    assertEquals("confluent:9092", config.bootstrapServers());
+    assertEquals("9", config.producerProperties().get("linger.ms"));
+    Map<String, String> both = new java.util.HashMap<>(confluent);
+    both.put("TRIBUTARY_BOOTSTRAP_SERVERS", "tributary:9092");
+    assertEquals("tributary:9092", load(Map.of(), Map.of(), both).bootstrapServers());
+  }
+
+  @Test
+  void aSizeLimitOfZeroOrLessMeansNoLimitOfTheProxysOwnAsInConfluent() {
+    for (String limit : List.of("0", "-1")) {
+      TributaryConfig config =
+          load(
+              Map.of(
+                  "bootstrap.servers", "b:9092",
+                  "api.v3.produce.request.size.limit.max.bytes", limit,
+                  "producer.max.request.size", "1000"),
+              Map.of(),
+              Map.of());
+      assertEquals(2000, config.maxRecordBytes(), "what a record Kafka could take can need, limit " + limit);
+    }
+  }
+
+  @Test
+  void adminSettingsReachTheAdminClientOverClientSettings() {
+    TributaryConfig config =
+        load(
+            Map.of(
+                "bootstrap.servers", "b:9092",
+                "client.request.timeout.ms", "1000",
+                "admin.request.timeout.ms", "2000",
+                "admin.retries", "3"),
+            Map.of(),
+            Map.of());
+    assertEquals("2000", config.adminProperties().get("request.timeout.ms"));
+    assertEquals("3", config.adminProperties().get("retries"));
+    assertEquals(null, config.producerProperties().get("retries"), "admin.* is the admin client's alone");
+  }
+
+  @Test
+  void unknownKeysUnderTheProxysPrefixesAreNamedWithTheNearestKnownKey() {
+    TributaryConfig config =
+        load(
+            Map.of("bootstrap.servers", "b:9092", "api.v3.produce.rate.limit.enable", "true"),
+            Map.of("tributary.streaming.window.max.record", "5"),
+            Map.of("TRIBUTARY_METRICS_TOPICS_MAX", "3", "KAFKA_REST_HOST_NAME", "ignored: not under our prefixes"));
+    assertEquals(
+        List.of(
+            "Unknown setting api.v3.produce.rate.limit.enable is ignored; did you mean api.v3.produce.rate.limit.enabled?",
+            "Unknown setting streaming.window.max.record is ignored; did you mean streaming.window.max.records?"),
+        config.warnings());
   }
 
   @Test
@@ -122,7 +181,7 @@ class TributaryConfigTest {
   @Test
   void rateLimitsAreOffByDefaultAndParsedWhenSet() {
     assertEquals(
-        new TributaryConfig.RateLimits(false, 10_000, 10_000, 10_485_760, 10_485_760),
+        new TributaryConfig.RateLimits(false, 10_000, 10_000, 10_000_000, 10_000_000), // Confluent's defaults
         load(Map.of("bootstrap.servers", "b:9092"), Map.of(), Map.of()).rateLimits());
     assertEquals(
         new TributaryConfig.RateLimits(true, 1, 2, 3, 4),

@@ -362,6 +362,30 @@ abstract class ConformanceSuite {
     assertTrue(produced.lines().get(0).startsWith("{\"error_code\":200,"), produced.body());
   }
 
+  @Test
+  @Order(130)
+  void everyResponseOfTheWarSaysNosniff() throws Exception {
+    String cluster = env.broker().clusterId();
+    String topic = env.newTopic(1);
+    List<Http.Reply> replies =
+        List.of(
+            Http.post(server.uri(recordsPath(topic)), "{}"), // a stream
+            Http.post(server.uri("/kafka/v3/clusters/" + cluster + "/topics/no-such-topic/records"), "{}"), // 404
+            Http.post(server.uri(recordsPath(topic)), "text/plain", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), // 415
+            Http.get(server.uri("/kafka/v3/clusters")),
+            Http.get(server.uri("/no/such/path")),
+            Http.get(server.uri("/health/live")),
+            Http.get(server.uri("/health/ready")),
+            Http.get(server.uri("/metrics")),
+            Http.get(server.uri("/openapi.yaml")));
+    for (Http.Reply reply : replies) {
+      assertEquals(
+          java.util.Optional.of("nosniff"),
+          reply.raw().headers().firstValue("X-Content-Type-Options"),
+          reply.raw().request().method() + " " + reply.raw().uri() + " " + reply.status());
+    }
+  }
+
   // ---- after the suite ----
 
   @Test

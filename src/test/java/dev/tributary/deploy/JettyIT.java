@@ -47,6 +47,12 @@ class JettyIT extends ConformanceSuite {
     assertTrue(tooMany.text().contains("Content-Type: text/html"), tooMany.text());
     assertTrue(tooMany.text().contains("<title>Error 429 Too Many Requests</title>"), tooMany.text());
     assertTrue(tooMany.text().contains("<h2>HTTP ERROR 429 Too Many Requests</h2>"), tooMany.text());
+    for (String probe : List.of("/health/live", "/health/ready", "/metrics")) { // not rate-limited
+      for (int i = 0; i < 30; i++) {
+        RawHttp.Reply reply = RawHttp.get("127.0.0.3", server.port(), server.path(probe));
+        assertEquals(200, reply.status(), probe + ": " + reply.text());
+      }
+    }
   }
 
   @Test
@@ -68,6 +74,15 @@ class JettyIT extends ConformanceSuite {
       assertEquals(List.of(), client.readAll());
     }
     assertEquals(sent, env.consume(topic, sent).size());
+  }
+
+  @Test
+  @Order(515)
+  void responsesDoNotNameTheServerOrItsVersion() throws Exception {
+    RawHttp.Reply reply = RawHttp.get("127.0.0.8", server.port(), server.path("/health/live"));
+    assertEquals(200, reply.status(), reply.text());
+    assertTrue(!reply.text().toLowerCase(java.util.Locale.ROOT).contains("\r\nserver:"), reply.text());
+    assertTrue(reply.text().contains("\r\nX-Content-Type-Options: nosniff\r\n"), reply.text());
   }
 
   @Test

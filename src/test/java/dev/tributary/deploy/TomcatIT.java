@@ -26,7 +26,7 @@ abstract class TomcatIT extends ConformanceSuite {
     }
     List<RawHttp.Reply> replies = new ArrayList<>();
     for (int i = 0; i < 360; i++) {
-      replies.add(RawHttp.get("127.0.0.3", server.port(), server.path("/health/live")));
+      replies.add(RawHttp.get("127.0.0.3", server.port(), server.path("/v3/clusters")));
     }
     // Tomcat rounds the bucket's duration up (60 s becomes 65.5 s) and scales the count with it, so: at
     // least the configured 300 pass, then every further request is refused.
@@ -40,5 +40,9 @@ abstract class TomcatIT extends ConformanceSuite {
     }
     RawHttp.Reply other = RawHttp.get("127.0.0.4", server.port(), server.path("/v3/clusters"));
     assertEquals(200, other.status(), other.text());
+    for (String probe : List.of("/health/live", "/health/ready", "/metrics")) { // not rate-limited
+      RawHttp.Reply reply = RawHttp.get("127.0.0.3", server.port(), server.path(probe));
+      assertEquals(200, reply.status(), probe + ": " + reply.text());
+    }
   }
 }

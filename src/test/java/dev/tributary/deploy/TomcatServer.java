@@ -28,7 +28,8 @@ final class TomcatServer {
           + "</filter>\n"
           + "<filter-mapping>\n"
           + "  <filter-name>RateLimitFilter</filter-name>\n"
-          + "  <url-pattern>/*</url-pattern>\n"
+          + "  <url-pattern>/kafka/*</url-pattern>\n"
+          + "  <url-pattern>/v3/*</url-pattern>\n"
           + "  <dispatcher>REQUEST</dispatcher>\n"
           + "</filter-mapping>\n";
 

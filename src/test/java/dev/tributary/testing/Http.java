@@ -69,11 +69,21 @@ public final class Http {
    * (the client's own timeout covers only the response's head).
    */
   public static Reply send(HttpRequest.Builder request) {
+    HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
     try {
-      HttpResponse<String> response =
-          CLIENT
-              .sendAsync(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-              .get(60, TimeUnit.SECONDS);
+      HttpResponse<String> response;
+      try {
+        response = CLIENT.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).get(60, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!isStaleConnection(e.getCause())) {
+          throw e;
+        }
+        // The pooled keep-alive connection had been closed by the server (Tomcat closes one after some
+        // responses) and the request went out on it before the client saw the close: nothing came back,
+        // so nothing was answered. A client sends such a request again on a new connection (RFC 9112,
+        // section 9.3.1); java.net.http does so itself only for idempotent methods.
+        response = CLIENT.sendAsync(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).get(60, TimeUnit.SECONDS);
+      }
       return new Reply(
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
@@ -87,6 +97,11 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Whether {@code error} says the connection closed before any byte of a response arrived. */
+  private static boolean isStaleConnection(Throwable error) {
+    return error instanceof java.io.IOException && String.valueOf(error.getMessage()).contains("received no bytes");
   }
 
   /**
