@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -83,6 +84,26 @@ class JettyIT extends ConformanceSuite {
     assertEquals(200, reply.status(), reply.text());
     assertTrue(!reply.text().toLowerCase(java.util.Locale.ROOT).contains("\r\nserver:"), reply.text());
     assertTrue(reply.text().contains("\r\nX-Content-Type-Options: nosniff\r\n"), reply.text());
+  }
+
+  @Test
+  @Order(516)
+  void everyLogRecordOfTheWarIsOneLine() throws Exception {
+    String topic = env.newTopic(1);
+    Http.Reply reply = Http.post(server.uri(env.recordsPath(topic)), "{\"value\":{\"type\":\"STRING\",\"data\":\"logged\"}}");
+    assertEquals(200, reply.status(), reply.body());
+    java.util.regex.Pattern oneLine =
+        java.util.regex.Pattern.compile(
+            "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO dev\\.tributary\\.access: 127\\.0\\.0\\.1 \"POST "
+                + java.util.regex.Pattern.quote(server.path(env.recordsPath(topic))) + "\" 200 records=1 \\(200:1\\) .*");
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (server.log().lines().noneMatch(line -> oneLine.matcher(line).matches())) {
+      assertTrue(System.nanoTime() < deadline, "no one-line access record for " + topic + " in:\n" + server.log());
+      Thread.sleep(50);
+    }
+    assertTrue(
+        server.log().lines().noneMatch(line -> line.startsWith("INFO: ") || line.startsWith("WARNING: ")),
+        "a record split over two lines");
   }
 
   @Test
