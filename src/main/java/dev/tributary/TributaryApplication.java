@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -56,7 +57,9 @@ public final class TributaryApplication implements ServletContextListener {
 
   private final OwnedThreads streamThreads = new OwnedThreads("tributary-stream-");
   private final OwnedThreads timerThreads = new OwnedThreads("tributary-timer-");
+  private final OwnedThreads closerThreads = new OwnedThreads("tributary-closer-");
   private ExecutorService pool;
+  private ExecutorService closer;
   private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
   private SenderPool senderPool;
@@ -143,6 +146,7 @@ public final class TributaryApplication implements ServletContextListener {
             authentication.saslMechanism(),
             authentication.poolMaxSize(),
             authentication.poolIdleTimeout(),
+            closer(),
             pool,
             scheduler,
             metadata::reachable,
@@ -150,6 +154,15 @@ public final class TributaryApplication implements ServletContextListener {
     long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
     scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     return Authenticator.basic(senderPool);
+  }
+
+  /**
+   * Closes idle pooled producers: a close may wait up to 30 s for Kafka, so it has threads of its own
+   * (one per close under way; the pool holds a bounded number of producers), never the streams'.
+   */
+  private ExecutorService closer() {
+    closer = Executors.newCachedThreadPool(closerThreads);
+    return closer;
   }
 
   @Override
@@ -169,11 +182,16 @@ public final class TributaryApplication implements ServletContextListener {
     if (pool != null) {
       pool.shutdown();
     }
+    if (closer != null) {
+      closer.shutdown();
+    }
     if (quietLogs != null) {
       quietLogs.close();
     }
     try {
-      if (!timerThreads.join(Duration.ofSeconds(5)) | !streamThreads.join(Duration.ofSeconds(10))) {
+      if (!timerThreads.join(Duration.ofSeconds(5))
+          | !streamThreads.join(Duration.ofSeconds(10))
+          | !closerThreads.join(Duration.ofSeconds(35))) {
         LOG.warning("Some of Tributary's threads were still running after it was stopped");
       }
     } catch (InterruptedException e) {

@@ -113,9 +113,9 @@ public final class SenderPool implements AutoCloseable {
    *     sasl.jaas.config} and its own {@code client.id}
    * @param adminProperties the Admin client settings credentials are proven with; the producer's
    *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
-   * @param closer closes idle producers, which may take a moment, off the caller's thread
-   * @param timer times each producer's offers of records it could not take at once, which run on {@code
-   *     closer} (see {@link RecordSender})
+   * @param closer closes idle producers, which may take up to 30 s each, off the caller's thread
+   * @param drainer offers each producer the records it could not take at once (see {@link RecordSender})
+   * @param timer times those offers
    * @param reachable whether the cluster answers now
    * @param metrics publishes each producer's own metrics while it is open
    */
@@ -126,6 +126,7 @@ public final class SenderPool implements AutoCloseable {
       int maxSize,
       Duration idleTimeout,
       Executor closer,
+      Executor drainer,
       ScheduledExecutorService timer,
       BooleanSupplier reachable,
       RecordSender.MetricsBinder metrics) {
@@ -143,7 +144,7 @@ public final class SenderPool implements AutoCloseable {
         maxSize,
         idleTimeout,
         closer,
-        properties -> RecordSender.create(properties, metrics, timer, closer, reachable),
+        properties -> RecordSender.create(properties, metrics, timer, drainer, reachable),
         CredentialCheck::verify,
         System::nanoTime);
   }
