@@ -21,11 +21,41 @@ public final class DevServer {
 
   private DevServer() {}
 
+  /** How long a configured Kafka has to answer before the run command gives up. */
+  private static final int KAFKA_WAIT_SECONDS = 10;
+
+  /**
+   * Starts, or explains in one line why it cannot and exits with status 1 (an in-process broker's
+   * threads would otherwise keep the JVM, and so Maven, running).
+   */
   public static void main(String[] args) throws Exception {
+    try {
+      run();
+    } catch (StartupFailure e) {
+      System.err.println();
+      System.err.println("Tributary did not start: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /** A reason not to start, in the user's words. */
+  private static final class StartupFailure extends Exception {
+    StartupFailure(String message) {
+      super(message);
+    }
+  }
+
+  private static void run() throws Exception {
     try (InputStream logging = DevServer.class.getResourceAsStream("/logging.properties")) {
       LogManager.getLogManager().readConfiguration(logging);
     }
     int port = Integer.getInteger("port", 8080);
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(port)) {
+      probe.setReuseAddress(true);
+    } catch (java.io.IOException e) {
+      throw new StartupFailure(
+          "port " + port + " is in use. Stop what uses it, or choose another port: mvn test-compile exec:java -Dport=9090");
+    }
     String configured = System.getProperty("tributary.bootstrap.servers", System.getenv("TRIBUTARY_BOOTSTRAP_SERVERS"));
 
     KafkaBroker broker = null;
@@ -37,11 +67,22 @@ public final class DevServer {
     }
 
     String clusterId;
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-      clusterId = admin.describeCluster().clusterId().get();
+    Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+    try {
+      clusterId = admin.describeCluster().clusterId().get(KAFKA_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       if (!admin.listTopics().names().get().contains("demo")) {
         admin.createTopics(Set.of(new NewTopic("demo", 3, (short) 1))).all().get();
       }
+      admin.close();
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      admin.close(java.time.Duration.ZERO); // not waiting for the call still pending
+      if (broker != null) {
+        broker.close();
+      }
+      throw new StartupFailure(
+          "Kafka at " + bootstrapServers + " did not answer within " + KAFKA_WAIT_SECONDS
+              + " s. Check TRIBUTARY_BOOTSTRAP_SERVERS (or -Dtributary.bootstrap.servers), or unset it to run"
+              + " on an in-process broker.");
     }
 
     TributaryServer server =
