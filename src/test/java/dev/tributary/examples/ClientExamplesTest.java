@@ -42,6 +42,18 @@ class ClientExamplesTest {
     return code.toString();
   }
 
+  @Test
+  void pythonPrintsAWholeRequestErrorToo() throws Exception {
+    Files.writeString(dir.resolve("produce.py"), example("python"));
+    Process client = start("no-such-topic", "python3", "produce.py");
+    client.getOutputStream().write("{\"value\":{\"type\":\"STRING\",\"data\":\"x\"}}\n".getBytes(StandardCharsets.UTF_8));
+    client.getOutputStream().close();
+    assertTrue(client.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(
+        "{\"error_code\":40403,\"message\":\"This server does not host this topic-partition.\"}\n",
+        new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
   private Process start(String topic, String... command) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
     builder.environment().put("TRIBUTARY", "http://127.0.0.1:" + env.server().port());
