@@ -144,6 +144,12 @@ public final class ProxyMetrics {
     return registry.scrape();
   }
 
+  /** As {@link #scrape()}, in the exposition format of {@code contentType} (Prometheus text or OpenMetrics). */
+  public String scrape(String contentType) {
+    producerRefreshes.forEach(CancellableSchedule::runPeriodicNow);
+    return registry.scrape(contentType);
+  }
+
   /** One topic's record counters. Thread-safe. */
   public final class TopicMeters {
 

@@ -58,6 +58,24 @@ class OperationsTest {
     server.close();
   }
 
+  @Test
+  void openMetricsIsServedToAClientThatPrefersIt() {
+    Http.Reply open =
+        Http.send(
+            java.net.http.HttpRequest.newBuilder(server.uri("/metrics"))
+                .header("Accept", "application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"));
+    assertEquals(200, open.status(), open.body());
+    assertEquals(
+        java.util.Set.of("application/openmetrics-text", "version=1.0.0", "charset=utf-8"),
+        java.util.Arrays.stream(open.contentType().split(";")).map(String::trim).collect(java.util.stream.Collectors.toSet()),
+        open.contentType());
+    assertTrue(open.body().endsWith("# EOF\n"), open.body());
+    assertTrue(open.body().contains("\ntributary_streams_open "), open.body());
+    Http.Reply plain = Http.get(server.uri("/metrics")); // no preference: Prometheus text
+    assertTrue(plain.contentType().startsWith("text/plain"), plain.contentType());
+    assertTrue(!plain.body().contains("# EOF"), "Prometheus text has no EOF marker");
+  }
+
   private List<String> metricLines(String prefix) {
     Http.Reply reply = Http.get(server.uri("/metrics"));
     assertEquals(200, reply.status());
