@@ -92,8 +92,7 @@ public final class ClusterMetadata implements AutoCloseable {
    * within the last 1.5 s; otherwise why not.
    */
   public Health health() {
-    ClusterMonitor.Health health = monitor.health();
-    return new Health(health.reachable(), health.brokers(), health.problem());
+    return monitor.health();
   }
 
   /** What {@link #health} says. */
@@ -108,7 +107,7 @@ public final class ClusterMetadata implements AutoCloseable {
     String id = clusterId;
     if (id == null) {
       if (!monitor.reachable()) {
-        throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+        throw unreachable();
       }
       id =
           await(
@@ -192,8 +191,7 @@ public final class ClusterMetadata implements AutoCloseable {
 
   private OptionalInt refresh(String topic) {
     if (!monitor.reachable()) {
-      // Asking would only wait for the request timeout: the cluster has not answered for a while.
-      throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+      throw unreachable(); // asking would only wait for the request timeout
     }
     int timeout = (int) REQUEST_TIMEOUT.toMillis();
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -217,6 +215,11 @@ public final class ClusterMetadata implements AutoCloseable {
     int partitions = description.partitions().size();
     topics.put(topic, new Topic(partitions, rules(config), nanoTime.getAsLong()));
     return OptionalInt.of(partitions);
+  }
+
+  /** Kafka's retriable timeout, at once, for a question the silent cluster would not answer in time. */
+  private org.apache.kafka.common.errors.TimeoutException unreachable() {
+    return new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
   }
 
   private static TopicRules rules(KafkaFuture<Config> config) {
