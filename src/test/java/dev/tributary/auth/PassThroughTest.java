@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
+import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.PrintWriter;
@@ -57,18 +58,7 @@ class PassThroughTest {
 
   private final Queue<LogRecord> logs = new ConcurrentLinkedQueue<>();
   private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          logs.add(record);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+      new LogCapture(logs::add);
   private KafkaBroker broker;
   private TributaryServer plain;
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.LogCapture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,18 +55,7 @@ class QuietKafkaLogsTest {
     admin.setLevel(Level.INFO); // as a container logs by default
     java.util.List<String> logged = new java.util.ArrayList<>();
     java.util.logging.Handler capture =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+        new LogCapture(record -> logged.add(record.getMessage()));
     admin.addHandler(capture);
     try (QuietKafkaLogs quiet = QuietKafkaLogs.install()) {
       for (int i = 0; i < 5_000; i++) {

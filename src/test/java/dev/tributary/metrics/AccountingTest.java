@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
+import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.IOException;
@@ -42,20 +43,13 @@ class AccountingTest {
     // Kafka never acknowledges a record of this one (one replica, two required): its records stay in
     // the window until the delivery timeout.
     String stalled = env.newTopic(1, Map.of("min.insync.replicas", "2"));
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getMessage().contains("/topics/" + topic + "/") || record.getMessage().contains("/topics/" + stalled + "/")) {
-          access.add(record.getMessage());
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
+    Handler capture = new LogCapture(
+            record -> {
+              if (record.getMessage().contains("/topics/" + topic + "/")
+                  || record.getMessage().contains("/topics/" + stalled + "/")) {
+                access.add(record.getMessage());
+              }
+            });
     accessLogger.addHandler(capture);
     Map<String, String> settings =
         Map.of(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
+import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.TributaryServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,18 +33,7 @@ class OperationsTest {
   /** Held, so the logger (and the handler on it) is not collected before the application logs to it. */
   private final Logger accessLogger = Logger.getLogger("dev.tributary.access");
   private final Handler capture =
-      new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-          access.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+      new LogCapture(record -> access.add(record.getMessage()));
   private TributaryServer server;
 
   @BeforeAll

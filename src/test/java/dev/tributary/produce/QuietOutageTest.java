@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
+import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.util.List;
@@ -97,20 +98,12 @@ class QuietOutageTest {
   /** Collects what a container would log by default (INFO and above) of the proxy's loggers. */
   private static Handler capture(Queue<LogRecord> records) {
     Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            if (isLoggable(record) && isProxys(record)) {
-              records.add(record);
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
+        new LogCapture(
+            record -> {
+              if (isProxys(record)) {
+                records.add(record);
+              }
+            });
     capture.setLevel(Level.INFO);
     return capture;
   }
