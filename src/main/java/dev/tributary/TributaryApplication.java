@@ -139,9 +139,6 @@ public final class TributaryApplication implements ServletContextListener {
       sender = RecordSender.create(config.producerProperties(), metrics::bindProducer, scheduler, pool, metadata::reachable);
       return Authenticator.shared(sender);
     }
-    // A close may wait up to 30 s for Kafka: it has threads of its own (one per close under way, and the
-    // pool holds a bounded number of producers), never the streams'.
-    closer = Executors.newCachedThreadPool(closerThreads);
     senderPool =
         SenderPool.create(
             config.producerProperties(),
@@ -149,7 +146,7 @@ public final class TributaryApplication implements ServletContextListener {
             authentication.saslMechanism(),
             authentication.poolMaxSize(),
             authentication.poolIdleTimeout(),
-            closer,
+            closer(),
             pool,
             scheduler,
             metadata::reachable,
@@ -157,6 +154,15 @@ public final class TributaryApplication implements ServletContextListener {
     long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
     scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     return Authenticator.basic(senderPool);
+  }
+
+  /**
+   * Closes idle pooled producers: a close may wait up to 30 s for Kafka, so it has threads of its own
+   * (one per close under way; the pool holds a bounded number of producers), never the streams'.
+   */
+  private ExecutorService closer() {
+    closer = Executors.newCachedThreadPool(closerThreads);
+    return closer;
   }
 
   @Override

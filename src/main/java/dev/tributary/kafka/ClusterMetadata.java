@@ -92,7 +92,8 @@ public final class ClusterMetadata implements AutoCloseable {
    * within the last 1.5 s; otherwise why not.
    */
   public Health health() {
-    return monitor.health();
+    ClusterMonitor.Health health = monitor.health();
+    return new Health(health.reachable(), health.brokers(), health.problem());
   }
 
   /** What {@link #health} says. */
@@ -107,7 +108,7 @@ public final class ClusterMetadata implements AutoCloseable {
     String id = clusterId;
     if (id == null) {
       if (!monitor.reachable()) {
-        throw unreachable();
+        throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
       }
       id =
           await(
@@ -191,7 +192,8 @@ public final class ClusterMetadata implements AutoCloseable {
 
   private OptionalInt refresh(String topic) {
     if (!monitor.reachable()) {
-      throw unreachable(); // asking would only wait for the request timeout
+      // Asking would only wait for the request timeout: the cluster has not answered for a while.
+      throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
     }
     int timeout = (int) REQUEST_TIMEOUT.toMillis();
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -215,11 +217,6 @@ public final class ClusterMetadata implements AutoCloseable {
     int partitions = description.partitions().size();
     topics.put(topic, new Topic(partitions, rules(config), nanoTime.getAsLong()));
     return OptionalInt.of(partitions);
-  }
-
-  /** Kafka's retriable timeout, at once, for a question the silent cluster would not answer in time. */
-  private org.apache.kafka.common.errors.TimeoutException unreachable() {
-    return new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
   }
 
   private static TopicRules rules(KafkaFuture<Config> config) {

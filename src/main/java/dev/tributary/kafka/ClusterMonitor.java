@@ -30,6 +30,9 @@ final class ClusterMonitor implements AutoCloseable {
   static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
   static final Duration DOWN_AFTER = Duration.ofMillis(1500);
 
+  /** What the last answer said. */
+  record Health(boolean reachable, int brokers, String problem) {}
+
   private final Admin admin;
   private final ScheduledExecutorService timer;
   private final LongSupplier nanoTime;
@@ -62,9 +65,9 @@ final class ClusterMonitor implements AutoCloseable {
   }
 
   /** For readiness: reachable only once the cluster has answered, and recently. */
-  ClusterMetadata.Health health() {
+  Health health() {
     boolean up = answered && reachable();
-    return new ClusterMetadata.Health(up, up ? brokers : 0, up ? null : problem());
+    return new Health(up, up ? brokers : 0, up ? null : problem());
   }
 
   /** Why the cluster counts as unreachable, in one line. */

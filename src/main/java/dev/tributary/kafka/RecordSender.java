@@ -129,8 +129,7 @@ public final class RecordSender implements AutoCloseable {
   }
 
   /**
-   * Hands {@code record} to the producer, or holds it until the producer can take it. Waits at most
-   * {@link #SEND_WAIT_MS}, and not at all while the cluster does not answer.
+   * Hands {@code record} to the producer, or holds it until the producer can take it. Never blocks.
    *
    * <p>Records sent from one thread to one partition are stored in the order sent. The returned future
    * completes on the producer's I/O thread or on the timer, so whatever depends on it must move
@@ -146,8 +145,7 @@ public final class RecordSender implements AutoCloseable {
         .whenComplete(
             (stored, error) -> {
               if (error != null && isInnocent(error)) {
-                // Not on the producer's I/O thread, nor the timer's: an offer may wait SEND_WAIT_MS.
-                drainer.execute(() -> attempt(record).whenComplete(RecordSender.into(delivery)));
+                timer.execute(() -> attempt(record).whenComplete(RecordSender.into(delivery)));
               } else {
                 RecordSender.<Delivery>into(delivery).accept(stored, error);
               }

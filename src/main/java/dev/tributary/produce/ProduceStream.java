@@ -36,9 +36,8 @@ import org.apache.kafka.common.errors.AuthenticationException;
  *   <li>The reading loop (container threads, or a thread resuming it) only reads and frames bytes into
  *       records: no step there can block.
  *   <li>The stream's worker ({@link SerialExecutor} on the shared pool) parses, validates and sends each
- *       record, in order. {@code send} may wait up to 50 ms for metadata or buffer space (a record the
- *       producer still cannot take then waits without a thread); it does so on the worker, never on a
- *       container thread.
+ *       record, in order. {@code send} may wait up to {@code max.block.ms} for metadata or buffer space;
+ *       it does so on the worker, never on a container thread.
  *   <li>The producer's I/O thread only completes futures; report writing happens on the pool.
  * </ul>
  *

@@ -42,8 +42,8 @@ public final class ProduceStreams {
   private final long recordArrivalMillis;
 
   /**
-   * @param pool runs each stream's record handling and report writing, and the checks that may ask Kafka
-   *     (up to the metadata request timeout), so it must not be the container's pool
+   * @param pool runs each stream's record handling and report writing; a task there may wait up to the
+   *     producer's {@code max.block.ms}, so it must not be the container's pool
    * @param scheduler fires each stream's maximum-age timer
    */
   public ProduceStreams(
