@@ -44,6 +44,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and reading may be resumed from any thread (a report writer, once the window has room). A
  *       work-in-progress counter lets one thread run the loop at a time; a call that arrives meanwhile
  *       makes that thread go round once more.
+ *   <li>Open Liberty (25.0.0.11) breaks one rule, and is worked around: an {@code isReady()} that finds
+ *       nothing buffered starts an asynchronous read and only then notes it as outstanding; asked on a
+ *       thread outside its callbacks, the read can complete on a container thread in between, and the note
+ *       then outlives it: {@code isReady()} answers false ever after and no callback comes (a stream hung
+ *       about once in a hundred requests). Its callbacks run holding a lock its input stream hands out
+ *       ({@code getCompleteLockObj()}); {@code isReady()} is asked holding that lock, as Liberty's own
+ *       callback threads do, so the completion waits until the note is made. Every other container's
+ *       stream has no such method, and its {@code isReady()} is asked as it is.
  * </ul>
  *
  * <p>Reading waits while the stream's {@link Gate} is shut (its checks are not done, or its window of
@@ -118,6 +126,8 @@ final class BodyReader implements ReadListener {
   private static final int WAIT = -2;
 
   private final ServletInputStream in;
+  /** The lock the container holds while it completes a read and calls this listener; null if unknown. */
+  private final Object readyLock;
   private final JsonFactory json;
   private final RecordFramer framer;
   private final boolean latin1;
@@ -171,6 +181,7 @@ final class BodyReader implements ReadListener {
       Sink sink)
       throws IOException {
     this.in = in;
+    this.readyLock = callbackLock(in);
     this.json = json;
     this.framer = new RecordFramer(json);
     this.latin1 = latin1;
@@ -335,10 +346,33 @@ final class BodyReader implements ReadListener {
       int available = in.available(); // cannot block: the whole body has arrived
       return available > 0 ? in.read(buffer, 0, Math.min(available, buffer.length)) : -1;
     }
-    if (!in.isReady() && !(in.isFinished() && in.isReady())) {
+    if (!isReady() && !(in.isFinished() && isReady())) {
       return WAIT;
     }
     return in.read(buffer); // -1 when ready at the end: some containers say so this way
+  }
+
+  /** {@code in.isReady()}, asked holding the container's callback lock where it has one (see the class comment). */
+  private boolean isReady() {
+    if (readyLock == null) {
+      return in.isReady();
+    }
+    synchronized (readyLock) {
+      return in.isReady();
+    }
+  }
+
+  /**
+   * The lock Open Liberty's input stream holds while it completes an asynchronous read and calls the
+   * listener ({@code getCompleteLockObj()}, public on its {@code SRTInputStream31}); null for every other
+   * container, and if it is ever removed.
+   */
+  static Object callbackLock(ServletInputStream in) {
+    try {
+      return in.getClass().getMethod("getCompleteLockObj").invoke(in);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   private void bytes(int length) throws IOException {
