@@ -5,6 +5,7 @@ import dev.tributary.api.Json;
 import dev.tributary.api.OpenApiResource;
 import dev.tributary.auth.Authenticator;
 import dev.tributary.clusters.ClustersResource;
+import dev.tributary.clusters.SelfLinks;
 import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.health.HealthResource;
@@ -114,7 +115,7 @@ public final class TributaryApplication implements ServletContextListener {
     List<Object> components =
         List.of(
             new ProduceResource(streams),
-            new ClustersResource(metadata, authenticator),
+            new ClustersResource(metadata, authenticator, new SelfLinks(config.advertisedListeners())),
             new HealthResource(metadata),
             new MetricsResource(metrics),
             new OpenApiResource(),

@@ -1,19 +1,19 @@
 package dev.tributary.clusters;
 
-import dev.tributary.auth.Authenticator;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import dev.tributary.api.ClusterData;
+import dev.tributary.auth.Authenticator;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
 /**
@@ -26,10 +26,12 @@ public final class ClustersResource {
 
   private final ClusterMetadata metadata;
   private final Authenticator authenticator;
+  private final SelfLinks links;
 
-  public ClustersResource(ClusterMetadata metadata, Authenticator authenticator) {
+  public ClustersResource(ClusterMetadata metadata, Authenticator authenticator, SelfLinks links) {
     this.metadata = metadata;
     this.authenticator = authenticator;
+    this.links = links;
   }
 
   /**
@@ -42,9 +44,9 @@ public final class ClustersResource {
 
   @GET
   public ClusterData.ListOf list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context UriInfo uri) {
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServletRequest request) {
     authenticate(authorization);
-    String self = uri.getAbsolutePath().toString().replaceAll("/+$", "");
+    String self = self(request);
     return ClusterData.ListOf.of(self, List.of(cluster(self, metadata.clusterId())));
   }
 
@@ -53,12 +55,18 @@ public final class ClustersResource {
   public ClusterData get(
       @PathParam("cluster_id") String clusterId,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @Context UriInfo uri) {
+      @Context HttpServletRequest request) {
     authenticate(authorization);
     if (!metadata.clusterId().equals(clusterId)) {
       throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
     }
-    return ClusterData.of(uri.getAbsolutePath().toString(), clusterId);
+    return ClusterData.of(self(request), clusterId);
+  }
+
+  /** This request's own URL, as a client reaches it (see {@link SelfLinks}). */
+  private String self(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    return links.of(request, path.replaceAll("/+$", ""));
   }
 
   private static ClusterData cluster(String listSelf, String clusterId) {

@@ -1,5 +1,7 @@
 package dev.tributary.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,6 +145,13 @@ public final class TributaryConfig {
           + " topic=\"_other\", so many topics cannot explode the metrics.";
   private static final long METRICS_TOPICS_MAX_DEFAULT = 100;
 
+  public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+  private static final String ADVERTISED_LISTENERS_DOC =
+      "The URLs clients reach this proxy at, comma-separated (e.g. https://kafka-rest.example.com), as in"
+          + " Confluent REST Proxy: self links start with the one whose scheme is the request's, else the"
+          + " first. Unset: links name the address the request reached, or what the container derived from"
+          + " Forwarded/X-Forwarded-* headers where the operator enabled that; never the client's Host header.";
+
   /** Every documented key or prefix with its one-line description (the README lists the same). */
   public static final Map<String, String> DOCS =
       Map.ofEntries(
@@ -166,7 +175,8 @@ public final class TributaryConfig {
           Map.entry(AUTHENTICATION_REALM, AUTHENTICATION_REALM_DOC),
           Map.entry(PRODUCER_POOL_MAX_SIZE, PRODUCER_POOL_MAX_SIZE_DOC),
           Map.entry(PRODUCER_POOL_IDLE_TIMEOUT, PRODUCER_POOL_IDLE_TIMEOUT_DOC),
-          Map.entry(METRICS_TOPICS_MAX, METRICS_TOPICS_MAX_DOC));
+          Map.entry(METRICS_TOPICS_MAX, METRICS_TOPICS_MAX_DOC),
+          Map.entry(ADVERTISED_LISTENERS, ADVERTISED_LISTENERS_DOC));
 
   /**
    * The per-record produce rate limits (spec section 6).
@@ -223,6 +233,7 @@ public final class TributaryConfig {
   private final long recordArrivalMillis;
   private final Authentication authentication;
   private final int metricsTopicsMax;
+  private final List<URI> advertisedListeners;
   private final List<String> warnings;
 
   private TributaryConfig(List<ConfigSource> sources) {
@@ -278,6 +289,34 @@ public final class TributaryConfig {
       throw new ConfigException(METRICS_TOPICS_MAX, "must be at most 10000, was " + topicsMax);
     }
     this.metricsTopicsMax = (int) topicsMax;
+    this.advertisedListeners = advertisedListeners(sources);
+  }
+
+  private static List<URI> advertisedListeners(List<ConfigSource> sources) {
+    List<URI> listeners = new ArrayList<>();
+    for (String entry : first(sources, ADVERTISED_LISTENERS).orElse("").split(",")) {
+      String url = entry.trim();
+      if (url.isEmpty()) {
+        continue;
+      }
+      URI uri;
+      try {
+        uri = new URI(url.replaceAll("/+$", ""));
+      } catch (URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null
+          || uri.getRawUserInfo() != null) {
+        throw new ConfigException(
+            ADVERTISED_LISTENERS, "must be http:// or https:// URLs with a host (and no query), was \"" + url + "\"");
+      }
+      listeners.add(uri);
+    }
+    return List.copyOf(listeners);
   }
 
   private static Authentication authentication(List<ConfigSource> sources, Map<String, Object> producer) {
@@ -439,6 +478,11 @@ public final class TributaryConfig {
       current = swap;
     }
     return previous[b.length()];
+  }
+
+  /** {@value #ADVERTISED_LISTENERS}: the URLs self links start with; empty if unset. */
+  public List<URI> advertisedListeners() {
+    return advertisedListeners;
   }
 
   /** {@value #METRICS_TOPICS_MAX}: topics with a metrics label of their own. */

@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
@@ -360,6 +361,29 @@ abstract class ConformanceSuite {
     Http.Reply produced = Http.post(server.uri("/v3/clusters/" + cluster + "/topics/" + topic + "/records"), "{}");
     assertEquals(200, produced.status(), produced.body());
     assertTrue(produced.lines().get(0).startsWith("{\"error_code\":200,"), produced.body());
+  }
+
+  /**
+   * A self link names the address the request reached: never the client's Host header, and never
+   * forwarding headers the server was not told to trust.
+   */
+  @Test
+  @Order(125)
+  void selfLinksNeverEchoTheHostHeader() throws Exception {
+    RawHttp.Reply reply =
+        RawHttp.get(
+            "127.0.0.1",
+            server.port(),
+            server.path("/v3/clusters"),
+            "Host: evil.example:666",
+            "X-Forwarded-Host: evil.example",
+            "X-Forwarded-Proto: https",
+            "Forwarded: proto=https;host=evil.example");
+    assertEquals(200, reply.status(), reply.text());
+    assertTrue(
+        reply.text().contains("{\"self\":\"http://127.0.0.1:" + server.port() + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+        reply.text());
+    assertFalse(reply.text().contains("evil.example"), reply.text());
   }
 
   @Test

@@ -172,4 +172,25 @@ class JettyIT extends ConformanceSuite {
     }
     return replies;
   }
+
+  /**
+   * With the jetty-base's {@code tributary-forwarded} module (the README's setting behind a reverse
+   * proxy), self links name what the forwarding headers say.
+   */
+  @Test
+  @Order(530)
+  void withTheForwardedModuleSelfLinksFollowForwardingHeaders() throws Exception {
+    try (AppServer proxied =
+        JettyServer.start("jetty-forwarded", env, List.of(), List.of("--module=tributary-forwarded"))) {
+      RawHttp.Reply reply =
+          RawHttp.get(
+              "127.0.0.1", proxied.port(), proxied.path("/v3/clusters"),
+              "Host: 10.0.0.7:8080", "X-Forwarded-Host: kafka.example.com:8082", "X-Forwarded-Proto: http");
+      assertEquals(200, reply.status(), reply.text());
+      assertTrue(
+          reply.text().contains(
+              "{\"self\":\"http://kafka.example.com:8082" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+          reply.text());
+    }
+  }
 }

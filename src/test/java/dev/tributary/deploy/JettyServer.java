@@ -20,6 +20,12 @@ final class JettyServer {
   private JettyServer() {}
 
   static AppServer start(String name, Environment env, List<String> jvmOptions) throws Exception {
+    return start(name, env, jvmOptions, List.of());
+  }
+
+  /** As {@link #start(String, Environment, List)}, with {@code startArguments} for start.jar (modules). */
+  static AppServer start(String name, Environment env, List<String> jvmOptions, List<String> startArguments)
+      throws Exception {
     Path base = Path.of("target", "deploy-" + name, "jetty-base").toAbsolutePath();
     ServerProcess.deleteTree(base);
     ServerProcess.copyTree(ServerProcess.property("jetty.base"), base);
@@ -41,6 +47,7 @@ final class JettyServer {
             "tributary.jetty.jar=" + ServerProcess.property("tributary.war").resolveSibling("tributary-jetty.jar"),
             // Hot undeployment, so a test can take the WAR away and inspect what is left running.
             "jetty.deploy.scanInterval=1"));
+    command.addAll(startArguments);
     ServerProcess process =
         ServerProcess.start(
             name, command, base, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()),

@@ -28,11 +28,18 @@ final class RawHttp {
   record Response(int status, Map<String, String> headers, String body) {}
 
   static Reply get(String localAddress, int port, String path) throws IOException {
+    return get(localAddress, port, path, "Host: 127.0.0.1:" + port);
+  }
+
+  /** A GET with exactly {@code headers} (and {@code Connection: close}), e.g. a Host of the test's. */
+  static Reply get(String localAddress, int port, String path, String... headers) throws IOException {
     try (Socket socket = connect(localAddress, port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\n");
+      for (String header : headers) {
+        request.append(header).append("\r\n");
+      }
+      out.write(request.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();
       String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);

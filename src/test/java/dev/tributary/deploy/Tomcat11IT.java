@@ -1,12 +1,39 @@
 package dev.tributary.deploy;
 
-import dev.tributary.testing.Environment;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Tomcat 11 (Jakarta EE 11): the same WAR, unchanged. */
+import dev.tributary.testing.Environment;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tomcat 11 (Jakarta EE 11): the same WAR, unchanged, behind a reverse proxy as the README sets one up
+ * (RemoteIpValve trusting the proxy's address, 127.0.0.5 here).
+ */
 class Tomcat11IT extends TomcatIT {
 
   @Override
   protected AppServer startServer(Environment env) throws Exception {
-    return TomcatServer.start("tomcat-11", "tomcat11.home", env);
+    return TomcatServer.start("tomcat-11", "tomcat11.home", env, true);
+  }
+
+  /** Through the trusted proxy, self links name what the client reached; from anyone else, they do not. */
+  @Test
+  @Order(520)
+  void selfLinksFollowTheTrustedProxysForwardingHeaders() throws Exception {
+    String[] forwarded = {
+      "Host: 10.0.0.7:8080", "X-Forwarded-For: 192.0.2.60", "X-Forwarded-Proto: https",
+      "X-Forwarded-Host: kafka.example.com"
+    };
+    RawHttp.Reply proxied = RawHttp.get("127.0.0.5", server.port(), server.path("/v3/clusters"), forwarded);
+    assertEquals(200, proxied.status(), proxied.text());
+    assertTrue(
+        proxied.text().contains("{\"self\":\"https://kafka.example.com" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+        proxied.text());
+    RawHttp.Reply direct = RawHttp.get("127.0.0.6", server.port(), server.path("/v3/clusters"), forwarded);
+    assertTrue(
+        direct.text().contains("{\"self\":\"http://127.0.0.1:" + server.port() + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+        direct.text());
   }
 }

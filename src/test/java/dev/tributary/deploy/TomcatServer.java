@@ -35,11 +35,24 @@ final class TomcatServer {
 
   private TomcatServer() {}
 
+  /**
+   * The README's RemoteIpValve, trusting one proxy: 127.0.0.5 (a test connects from there to act as it).
+   */
+  static final String REMOTE_IP_VALVE =
+      "<Valve className=\"org.apache.catalina.valves.RemoteIpValve\" internalProxies=\"127\\.0\\.0\\.5\"\n"
+          + "       remoteIpHeader=\"X-Forwarded-For\" protocolHeader=\"X-Forwarded-Proto\"\n"
+          + "       hostHeader=\"X-Forwarded-Host\" portHeader=\"X-Forwarded-Port\"/>\n";
+
   static AppServer start(String name, String homeProperty, Environment env) throws Exception {
+    return start(name, homeProperty, env, false);
+  }
+
+  /** As {@link #start(String, String, Environment)}, with {@link #REMOTE_IP_VALVE} if {@code behindProxy}. */
+  static AppServer start(String name, String homeProperty, Environment env, boolean behindProxy) throws Exception {
     Path home = ServerProcess.property(homeProperty);
     Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
     int port = ServerProcess.freePort();
-    prepareBase(home, base, port, env);
+    prepareBase(home, base, port, env, behindProxy);
     ServerProcess process =
         ServerProcess.start(
             name,
@@ -70,7 +83,8 @@ final class TomcatServer {
   }
 
   /** A CATALINA_BASE of its own: Tomcat's conf on a free port, the rate limit, the context file, the WAR. */
-  private static void prepareBase(Path home, Path base, int port, Environment env) throws IOException {
+  private static void prepareBase(Path home, Path base, int port, Environment env, boolean behindProxy)
+      throws IOException {
     ServerProcess.deleteTree(base);
     for (String dir : List.of("conf/Catalina/localhost", "logs", "temp", "work", "webapps")) {
       Files.createDirectories(base.resolve(dir));
@@ -87,7 +101,8 @@ final class TomcatServer {
         serverXml,
         Files.readString(serverXml)
             .replace("port=\"8080\"", "port=\"" + port + "\"")
-            .replace("port=\"8005\"", "port=\"-1\""));
+            .replace("port=\"8005\"", "port=\"-1\"")
+            .replace("</Host>", behindProxy ? REMOTE_IP_VALVE + "</Host>" : "</Host>"));
     Path webXml = base.resolve("conf/web.xml");
     String web = Files.readString(webXml);
     int end = web.lastIndexOf("</web-app>");

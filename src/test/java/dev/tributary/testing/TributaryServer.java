@@ -4,6 +4,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -34,8 +37,25 @@ public final class TributaryServer implements AutoCloseable {
   /** As {@link #start(int, Map)}, closing connections idle for {@code idleTimeoutMillis}. */
   public static TributaryServer start(int port, Map<String, String> initParameters, long idleTimeoutMillis)
       throws Exception {
+    return start(port, initParameters, idleTimeoutMillis, new HttpConfiguration());
+  }
+
+  /**
+   * As {@link #start(int, Map)}, with Jetty's {@code ForwardedRequestCustomizer} and Tributary's marker
+   * after it (what the jetty-base's {@code tributary-forwarded} module adds): the server trusts {@code
+   * Forwarded} and {@code X-Forwarded-*} headers.
+   */
+  public static TributaryServer startBehindAProxy(Map<String, String> initParameters) throws Exception {
+    HttpConfiguration http = new HttpConfiguration();
+    http.addCustomizer(new ForwardedRequestCustomizer());
+    http.addCustomizer(new dev.tributary.jetty.ForwardedMarker());
+    return start(0, initParameters, 30_000, http);
+  }
+
+  private static TributaryServer start(
+      int port, Map<String, String> initParameters, long idleTimeoutMillis, HttpConfiguration http) throws Exception {
     Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setIdleTimeout(idleTimeoutMillis);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
