@@ -14,16 +14,20 @@ import dev.tributary.kafka.QuietKafkaLogs;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
+import dev.tributary.metrics.HttpMetricsFilter;
 import dev.tributary.metrics.MetricsResource;
 import dev.tributary.metrics.ProxyMetrics;
 import dev.tributary.produce.ProduceResource;
 import dev.tributary.produce.ProduceStreams;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.ServletRegistration;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +70,7 @@ public final class TributaryApplication implements ServletContextListener {
   private SenderPool senderPool;
   private ClusterMetadata metadata;
   private QuietKafkaLogs quietLogs;
+  private ProxyMetrics metrics;
 
   /**
    * How many threads serve every stream's records and reports, whatever the number of streams: four per
@@ -101,6 +106,7 @@ public final class TributaryApplication implements ServletContextListener {
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     metadata = ClusterMetadata.create(config.adminProperties(), scheduler);
     ProxyMetrics metrics = new ProxyMetrics(config.metricsTopicsMax(), scheduler);
+    this.metrics = metrics;
     Authenticator authenticator = authenticator(config, metrics);
     ProduceStreams streams =
         new ProduceStreams(
@@ -120,6 +126,10 @@ public final class TributaryApplication implements ServletContextListener {
             new MetricsResource(metrics),
             new OpenApiResource(),
             new ErrorResponseMapper(config.authentication().realm()));
+    // First in the WAR's filter chain: every request is counted, whoever answers it.
+    FilterRegistration.Dynamic httpMetrics = context.addFilter("tributary-http-metrics", new HttpMetricsFilter(metrics));
+    httpMetrics.setAsyncSupported(true);
+    httpMetrics.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
     OwnJerseyServices.install();
     ServletRegistration.Dynamic servlet =
         context.addServlet(
@@ -188,6 +198,9 @@ public final class TributaryApplication implements ServletContextListener {
     }
     if (quietLogs != null) {
       quietLogs.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     try {
       if (!timerThreads.join(Duration.ofSeconds(5))

@@ -1,15 +1,27 @@
 package dev.tributary.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -47,6 +60,8 @@ public final class ProxyMetrics {
   private final Set<CancellableSchedule> producerRefreshes = ConcurrentHashMap.newKeySet();
   private final Timer streamDuration;
   private final Timer reportLatency;
+  private final MeterProvider<Timer> httpRequests;
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
   /**
    * @param maxTopics topics that get a label of their own
@@ -63,11 +78,35 @@ public final class ProxyMetrics {
               public MeterFilterReply accept(Meter.Id id) {
                 String topic = id.getTag("topic");
                 boolean kafka = id.getName().startsWith("kafka.");
-                return kafka && topic != null && !topicLabel(topic).equals(topic)
-                    ? MeterFilterReply.DENY
-                    : MeterFilterReply.NEUTRAL;
+                if (kafka && topic != null && !topicLabel(topic).equals(topic)) {
+                  return MeterFilterReply.DENY;
+                }
+                return NOT_BASE_UNITS.matcher(id.getName()).matches() ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
+              }
+
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return tidy(id);
               }
             });
+    httpRequests =
+        Timer.builder("http.server.requests")
+            .description("HTTP requests answered, by method, route (uri), status and outcome; a stream counts"
+                + " once, when it ends")
+            .serviceLevelObjectives(
+                Duration.ofMillis(5), Duration.ofMillis(25), Duration.ofMillis(100), Duration.ofMillis(500),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(5))
+            .withRegistry(registry);
+    // The JVM's and the process's own meters (Micrometer's binders): shared by every application in the
+    // server's JVM, so each deployment reports the same values.
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmInfoMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
     Gauge.builder("tributary.streams.open", streamsOpen, AtomicInteger::get)
         .description("Produce requests being streamed now")
         .register(registry);
@@ -89,6 +128,49 @@ public final class ProxyMetrics {
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2))
             .register(registry);
+  }
+
+  /**
+   * Meters named in units Prometheus's conventions reject ({@code promtool check metrics}): the Kafka
+   * client's times in nanoseconds and its start time in milliseconds, and Micrometer's process CPU time
+   * in nanoseconds ({@code process_cpu_usage} remains). The Kafka totals that matter are published in
+   * seconds instead ({@link #bindProducer}); the averages follow from them ({@code rate()}), and
+   * transaction times are of no use to a proxy that produces without transactions.
+   */
+  private static final Pattern NOT_BASE_UNITS =
+      Pattern.compile("kafka\\..*\\.time\\.ns\\.(total|avg)|kafka\\.app\\.info\\.start\\.time\\.ms|process\\.cpu\\.time");
+
+  /** The Kafka client's totals in nanoseconds that are republished in seconds, by their Kafka name. */
+  private static final Map<String, String> KAFKA_NANOS_TOTALS =
+      Map.of(
+          "io-wait-time-ns-total", "kafka.producer.io.wait",
+          "io-time-ns-total", "kafka.producer.io",
+          "bufferpool-wait-time-ns-total", "kafka.producer.bufferpool.wait",
+          "metadata-wait-time-ns-total", "kafka.producer.metadata.wait",
+          "flush-time-ns-total", "kafka.producer.flush");
+
+  /**
+   * Names and help that pass Prometheus's checks: a gauge may not end in {@code _count}, and every meter
+   * has help (the Kafka client leaves some without).
+   */
+  private static Meter.Id tidy(Meter.Id id) {
+    Meter.Id tidied = id;
+    if (id.getName().equals("kafka.producer.connection.count")) {
+      tidied = tidied.withName("kafka.producer.connections");
+    } else if (id.getName().equals("system.cpu.count")) {
+      tidied = tidied.withName("system.cpus");
+    }
+    if (tidied.getDescription() == null || tidied.getDescription().isBlank()) {
+      String kafkaName = tidied.getName().replaceFirst("^kafka\\.(producer|admin)\\.", "").replace('.', '-');
+      tidied =
+          new Meter.Id(
+              tidied.getName(),
+              Tags.of(tidied.getTagsAsIterable()),
+              tidied.getBaseUnit(),
+              "The Kafka client's " + kafkaName + " metric",
+              tidied.getType());
+    }
+    return tidied;
   }
 
   /** {@code topic}, or {@value #OTHER_TOPICS} once {@code maxTopics} other topics have been labelled. */
@@ -128,10 +210,23 @@ public final class ProxyMetrics {
     KafkaClientMetrics binder = new KafkaClientMetrics(producer, List.of(), schedule, KAFKA_REFRESH);
     binder.bindTo(registry);
     producerRefreshes.add(schedule);
+    List<Meter> inSeconds = new ArrayList<>();
+    producer.metrics().forEach((name, metric) -> {
+      String meter = KAFKA_NANOS_TOTALS.get(name.name());
+      if (meter != null && name.group().equals("producer-metrics")) {
+        inSeconds.add(
+            FunctionCounter.builder(meter, metric, m -> ((Number) m.metricValue()).doubleValue() / 1e9)
+                .description(name.description())
+                .baseUnit("seconds")
+                .tag("client.id", name.tags().getOrDefault("client-id", ""))
+                .register(registry));
+      }
+    });
     return () -> {
       producerRefreshes.remove(schedule);
       schedule.shutdownNow();
       binder.close();
+      inSeconds.forEach(registry::remove);
     };
   }
 
@@ -148,6 +243,31 @@ public final class ProxyMetrics {
   public String scrape(String contentType) {
     producerRefreshes.forEach(CancellableSchedule::runPeriodicNow);
     return registry.scrape(contentType);
+  }
+
+  /** One HTTP request answered: see {@link HttpMetricsFilter}. */
+  void httpRequest(String method, String route, int status, long nanos) {
+    httpRequests
+        .withTags("method", method, "uri", route, "status", Integer.toString(status), "outcome", outcome(status))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static String outcome(int status) {
+    if (status < 200) {
+      return "INFORMATIONAL";
+    } else if (status < 300) {
+      return "SUCCESS";
+    } else if (status < 400) {
+      return "REDIRECTION";
+    } else if (status < 500) {
+      return "CLIENT_ERROR";
+    }
+    return status < 600 ? "SERVER_ERROR" : "UNKNOWN";
+  }
+
+  /** Unbinds what watches the JVM (the GC notification listeners); the registry is dropped with it. */
+  public void close() {
+    gcMetrics.close();
   }
 
   /** One topic's record counters. Thread-safe. */
@@ -168,9 +288,8 @@ public final class ProxyMetrics {
               .tag("topic", topic)
               .register(registry);
       this.bytesIn =
-          Counter.builder("tributary.bytes.in")
-              .description("Request bytes of the records read")
-              .baseUnit("bytes")
+          Counter.builder("tributary.records.in.bytes") // tributary_records_in_bytes_total
+              .description("Request bytes of the records read (their JSON)")
               .tag("topic", topic)
               .register(registry);
       this.undelivered =

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.LogCapture;
+import dev.tributary.testing.PromLint;
 import dev.tributary.testing.TributaryServer;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,42 @@ class OperationsTest {
   void stop() throws Exception {
     accessLogger.removeHandler(capture);
     server.close();
+  }
+
+  /**
+   * {@code promtool check metrics} finds nothing: the proxy's meters, the HTTP server's, the JVM's and the
+   * Kafka producer's, with a topic produced to and a request refused.
+   */
+  @Test
+  void everyMetricPassesPromtoolsChecks() throws Exception {
+    try (TributaryServer own = Environment.startServer(env.broker(), Map.of())) {
+      String topic = env.newTopic(1);
+      Http.Reply produced =
+          Http.post(own.uri("/v3/clusters/" + env.broker().clusterId() + "/topics/" + topic + "/records"), GOOD);
+      assertEquals(200, produced.status(), produced.body());
+      assertEquals(404, Http.get(own.uri("/v3/nothing-here")).status());
+      // A stream is counted when its exchange completes, just after its client has read the end.
+      String stream =
+          "\nhttp_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\","
+              + "uri=\"/v3/clusters/{cluster_id}/topics/{topic_name}/records\"} 1\n";
+      Http.Reply scrape = Http.get(own.uri("/metrics"));
+      for (long deadline = System.nanoTime() + 5_000_000_000L;
+          !scrape.body().contains(stream) && System.nanoTime() < deadline; ) {
+        scrape = Http.get(own.uri("/metrics"));
+      }
+      assertTrue(scrape.body().contains(stream), scrape.body());
+      for (String family : List.of("\nkafka_producer_", "\nhttp_server_requests_seconds", "\njvm_memory_used_bytes",
+          "\njvm_gc_", "\njvm_threads_live_threads", "\nprocess_cpu_usage", "\ntributary_records_in_total")) {
+        assertTrue(scrape.body().contains(family), family + " is missing: " + scrape.body());
+      }
+      assertEquals(List.of(), PromLint.check(scrape.body()));
+      // Whole-request errors are counted by route and status; the Kafka client's times are in seconds.
+      assertTrue(
+          scrape.body().contains(
+              "\nhttp_server_requests_seconds_count{method=\"GET\",outcome=\"CLIENT_ERROR\",status=\"404\",uri=\"NOT_FOUND\"} 1\n"),
+          scrape.body());
+      assertTrue(scrape.body().contains("\nkafka_producer_io_wait_seconds_total{client_id=\""), scrape.body());
+    }
   }
 
   @Test
@@ -104,11 +141,11 @@ class OperationsTest {
             "tributary_records_out_total{error_code=\"200\",topic=\"_other\"} 2.0").stream().sorted().toList(),
         metricLines("tributary_records_out_total{").stream().sorted().toList());
     assertTrue(
-        metricLines("tributary_bytes_in_bytes_total{topic=\"" + first + "\"}")
+        metricLines("tributary_records_in_bytes_total{topic=\"" + first + "\"}")
             .contains(
-                "tributary_bytes_in_bytes_total{topic=\"" + first + "\"} "
+                "tributary_records_in_bytes_total{topic=\"" + first + "\"} "
                     + (double) (2 * GOOD.length() + BAD_PARTITION.length())),
-        metricLines("tributary_bytes_in").toString());
+        metricLines("tributary_records_in_bytes").toString());
     assertEquals(List.of("tributary_streams_open 0.0"), metricLines("tributary_streams_open"));
     assertEquals(List.of("tributary_records_in_flight 0.0"), metricLines("tributary_records_in_flight"));
     assertEquals(List.of("tributary_stream_duration_seconds_count 3"), metricLines("tributary_stream_duration_seconds_count"));
