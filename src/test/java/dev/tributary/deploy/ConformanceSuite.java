@@ -2,9 +2,11 @@ package dev.tributary.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.H2Client;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import java.io.IOException;
@@ -466,6 +468,35 @@ abstract class ConformanceSuite {
         + "}";
   }
 
+  /** The exact reports of the first {@code count} records of {@code topic}, whose values are prefix + i. */
+  protected List<String> successes(String topic, int count, String prefix) {
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consume(topic, count);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      assertEquals(prefix + i, new String(stored.get(i).value(), StandardCharsets.UTF_8));
+      expected.add(success(topic, stored.get(i), null, "STRING"));
+    }
+    return expected;
+  }
+
+  /**
+   * Produces {@code count} records to a new topic over HTTP/2 ({@code client}'s connection), full duplex:
+   * each report is read before the next record is sent, and the response ends after the body.
+   */
+  protected void produceFullDuplex(H2Client client, int count) throws Exception {
+    String topic = env.newTopic(1);
+    List<String> reports = new ArrayList<>();
+    H2Client.ProduceStream stream = client.post(server.path(recordsPath(topic)));
+    for (int i = 0; i < count; i++) {
+      stream.send(record("STRING", "\"r" + i + "\""));
+      reports.add(stream.readReport()); // while the body is still open
+    }
+    assertEquals(200, stream.status());
+    stream.end();
+    assertNull(stream.readReport(), "the response ends after the body");
+    assertEquals(successes(topic, count, "r"), reports);
+  }
+
   private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
   }
@@ -490,7 +521,7 @@ abstract class ConformanceSuite {
   }
 
   /** {@code tributary_streams_open} as the server's {@code /metrics} says now. */
-  private double streamsOpen() {
+  protected double streamsOpen() {
     Http.Reply metrics = Http.get(server.uri("/metrics"));
     Matcher m = Pattern.compile("(?m)^tributary_streams_open (\\S+)$").matcher(metrics.body());
     return m.find() ? Double.parseDouble(m.group(1)) : -1;

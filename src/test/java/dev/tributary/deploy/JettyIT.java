@@ -1,13 +1,28 @@
 package dev.tributary.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.H2Client;
+import dev.tributary.testing.Http2Stream;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -191,6 +206,165 @@ class JettyIT extends ConformanceSuite {
           reply.text().contains(
               "{\"self\":\"http://kafka.example.com:8082" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
           reply.text());
+    }
+  }
+
+  /**
+   * HTTP/2 over clear text (h2c), as the shipped base offers it, with prior knowledge (Jetty's HTTP/2
+   * client, frame by frame): a produce request is full duplex, each report read before the next record
+   * is written, and the response ends after the body.
+   */
+  @Test
+  @Order(540)
+  void overH2cEachReportArrivesBeforeTheNextRecordIsSent() throws Exception {
+    try (H2Client h2c = H2Client.h2c("127.0.0.1", server.port())) {
+      produceFullDuplex(h2c, 10);
+    }
+  }
+
+  /**
+   * java.net.http over h2c: its first request upgrades the connection, and a produce request's body then
+   * goes as a stream of that connection while the test writes it, piece by piece. (java.net.http hands a
+   * response over only once its request body is complete, so it cannot be used full duplex; see README.)
+   */
+  @Test
+  @Order(545)
+  void javaNetHttpStreamsARequestBodyOverAnUpgradedH2cConnection() throws Exception {
+    HttpClient client = Http2Stream.h2cClient();
+    HttpResponse<String> live =
+        client.send(HttpRequest.newBuilder(server.uri("/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(HttpClient.Version.HTTP_2, live.version(), "the h2c upgrade was not taken");
+    String topic = env.newTopic(1);
+    Http2Stream stream = Http2Stream.open(client, server.uri(recordsPath(topic)));
+    for (int i = 0; i < 10; i++) {
+      stream.send(record("STRING", "\"j" + i + "\"") + "\n");
+    }
+    stream.end();
+    HttpResponse<java.io.InputStream> response = stream.response();
+    assertEquals(200, response.statusCode());
+    assertEquals(HttpClient.Version.HTTP_2, response.version());
+    List<String> reports = new ArrayList<>();
+    for (String report; (report = stream.readReport()) != null; ) {
+      reports.add(report);
+    }
+    assertEquals(successes(topic, 10, "j"), reports);
+  }
+
+  /** A hundred produce streams open at once on one h2c connection, each answered while all are open. */
+  @Test
+  @Order(550)
+  void aHundredConcurrentStreamsShareOneH2cConnection() throws Exception {
+    String topic = env.newTopic(1);
+    long before = ServerSockets.connectedTo(server.port());
+    try (H2Client h2c = H2Client.h2c("127.0.0.1", server.port())) {
+      List<H2Client.ProduceStream> streams = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        H2Client.ProduceStream stream = h2c.post(server.path(recordsPath(topic)));
+        stream.send(record("STRING", "\"first-" + i + "\""));
+        streams.add(stream);
+        Thread.sleep(50); // 20 new requests a second: within the base's DoSFilter limit of 25 per client
+      }
+      for (int i = 0; i < 100; i++) {
+        assertEquals(200, streams.get(i).status(), "stream " + i);
+        assertTrue(streams.get(i).readReport().startsWith("{\"error_code\":200,"), "stream " + i);
+      }
+      // All hundred are open now, each with its first report read, on the one connection of this client.
+      long during = ServerSockets.connectedTo(server.port());
+      assertTrue(during <= before + 1, "a hundred streams took " + (during - before) + " connections");
+      assertEquals(100.0, streamsOpen());
+      for (int i = 0; i < 100; i++) {
+        streams.get(i).send(record("STRING", "\"second-" + i + "\""));
+      }
+      for (int i = 0; i < 100; i++) {
+        H2Client.ProduceStream stream = streams.get(i);
+        assertTrue(stream.readReport().startsWith("{\"error_code\":200,"), "stream " + i);
+        stream.end();
+        assertNull(stream.readReport(), "stream " + i + " ends after its body");
+      }
+    }
+    assertEquals(200, env.consume(topic, 200).size());
+  }
+
+  /**
+   * curl with HTTP/2 prior knowledge gets its reports. One request per curl command: curl 7.88 (Debian 12)
+   * cannot reuse a prior-knowledge connection for a second request against any server, nghttpd
+   * included ("Error in the HTTP2 framing layer").
+   */
+  @Test
+  @Order(560)
+  void curlWithHttp2PriorKnowledgeGetsItsReports() throws Exception {
+    String topic = env.newTopic(1);
+    Curl curl =
+        Curl.run(
+            "--http2-prior-knowledge", "-H", "Content-Type: application/json",
+            "--data", record("STRING", "\"c0\"") + record("STRING", "\"c1\""),
+            "-w", "HTTP/%{http_version}\\n", server.uri(recordsPath(topic)).toString());
+    List<String> reports = successes(topic, 2, "c");
+    assertEquals(new Curl(0, reports.get(0) + "\r\n" + reports.get(1) + "\r\nHTTP/2\n"), curl);
+  }
+
+  /**
+   * The base's {@code tributary-tls} module with a self-signed keystore, as the README sets it up: HTTPS
+   * with HTTP/1.1 (java.net.http) and HTTP/2 by ALPN (Jetty's HTTP/2 client, full duplex).
+   */
+  @Test
+  @Order(570)
+  void withTheTlsModuleHttpsServesHttp11AndH2() throws Exception {
+    Path keystore = Path.of("target", "deploy-jetty-tls-keystore.p12").toAbsolutePath();
+    Files.deleteIfExists(keystore);
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair", "-alias", "tributary",
+                "-keyalg", "RSA", "-keysize", "2048", "-validity", "2", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", "changeit")
+            .redirectErrorStream(true)
+            .start();
+    String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, keytool.waitFor(), keytoolOutput);
+    int httpsPort = ServerProcess.freePort();
+    try (AppServer tls =
+        JettyServer.start(
+            "jetty-tls", env, List.of(),
+            List.of("--module=tributary-tls", "jetty.ssl.port=" + httpsPort,
+                "jetty.sslContext.keyStorePath=" + keystore, "jetty.sslContext.keyStorePassword=changeit"))) {
+      KeyStore trusted = KeyStore.getInstance("PKCS12");
+      try (var in = Files.newInputStream(keystore)) {
+        trusted.load(in, "changeit".toCharArray());
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      String path = tls.path(recordsPath(env.newTopic(1)));
+      String topic = path.substring(path.indexOf("/topics/") + 8, path.lastIndexOf("/records"));
+
+      HttpClient https = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> over11 =
+          https.send(
+              HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + httpsPort + path))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(record("STRING", "\"t0\"")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, over11.statusCode(), over11.body());
+      assertEquals(HttpClient.Version.HTTP_1_1, over11.version());
+
+      SslContextFactory.Client clientTls = new SslContextFactory.Client();
+      clientTls.setTrustStore(trusted);
+      List<String> reports = new ArrayList<>();
+      reports.add(over11.body().strip());
+      try (H2Client h2 = H2Client.h2("127.0.0.1", httpsPort, clientTls)) {
+        H2Client.ProduceStream stream = h2.post(path);
+        for (int i = 1; i < 4; i++) {
+          stream.send(record("STRING", "\"t" + i + "\""));
+          reports.add(stream.readReport()); // full duplex over h2
+        }
+        assertEquals(200, stream.status());
+        stream.end();
+        assertNull(stream.readReport());
+      }
+      assertEquals(successes(topic, 4, "t"), reports);
     }
   }
 }

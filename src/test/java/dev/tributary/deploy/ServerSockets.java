@@ -18,6 +18,27 @@ final class ServerSockets {
 
   /** How many sockets whose local port is {@code port} are in CLOSE_WAIT: connections the server never closed. */
   static long closeWait(int port) throws IOException {
+    return count(fields -> port(fields[1]) == port && fields[3].equals(CLOSE_WAIT));
+  }
+
+  /** How many sockets of this machine are connected to {@code port}: clients' ends of connections to it. */
+  static long connectedTo(int port) throws IOException {
+    return count(fields -> port(fields[2]) == port && fields[3].equals(ESTABLISHED));
+  }
+
+  /** The kernel's code for ESTABLISHED. */
+  private static final String ESTABLISHED = "01";
+
+  /** The port of an address:port in the tables' hex. */
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
+  }
+
+  /**
+   * How many sockets' lines match: fields[1] is the local address:port, fields[2] the remote one, fields[3]
+   * the state.
+   */
+  private static long count(java.util.function.Predicate<String[]> matches) throws IOException {
     long count = 0;
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       Path file = Path.of(table);
@@ -26,11 +47,7 @@ final class ServerSockets {
       }
       List<String> lines = Files.readAllLines(file);
       for (String line : lines.subList(1, lines.size())) {
-        String[] fields = line.trim().split("\\s+");
-        // fields[1] is local address:port in hex, fields[3] the state.
-        String local = fields[1];
-        int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
-        if (localPort == port && fields[3].equals(CLOSE_WAIT)) {
+        if (matches.test(line.trim().split("\\s+"))) {
           count++;
         }
       }

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.H2Client;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tomcat 11 (Jakarta EE 11): the same WAR, unchanged, behind a reverse proxy as the README sets one up
- * (RemoteIpValve trusting the proxy's address, 127.0.0.5 here).
+ * Tomcat 11 (Jakarta EE 11): the same WAR, unchanged, set up as the README's production example: behind
+ * a reverse proxy (RemoteIpValve trusting the proxy's address, 127.0.0.5 here) and with HTTP/2.
  */
 class Tomcat11IT extends TomcatIT {
 
@@ -35,5 +36,14 @@ class Tomcat11IT extends TomcatIT {
     assertTrue(
         direct.text().contains("{\"self\":\"http://127.0.0.1:" + server.port() + AppServer.CONTEXT_PATH + "/v3/clusters\","),
         direct.text());
+  }
+
+  /** With the README's Http2Protocol: h2c by prior knowledge, a produce request full duplex. */
+  @Test
+  @Order(530)
+  void overH2cEachReportArrivesBeforeTheNextRecordIsSent() throws Exception {
+    try (H2Client h2c = H2Client.h2c("127.0.0.1", server.port())) {
+      produceFullDuplex(h2c, 5);
+    }
   }
 }

@@ -43,11 +43,17 @@ final class TomcatServer {
           + "       remoteIpHeader=\"X-Forwarded-For\" protocolHeader=\"X-Forwarded-Proto\"\n"
           + "       hostHeader=\"X-Forwarded-Host\" portHeader=\"X-Forwarded-Port\"/>\n";
 
+  /** The README's HTTP/2 for the HTTP connector: h2c, by prior knowledge or upgrade. */
+  static final String HTTP2 = "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>";
+
   static AppServer start(String name, String homeProperty, Environment env) throws Exception {
     return start(name, homeProperty, env, false);
   }
 
-  /** As {@link #start(String, String, Environment)}, with {@link #REMOTE_IP_VALVE} if {@code behindProxy}. */
+  /**
+   * As {@link #start(String, String, Environment)}, set up as the README's production example if {@code
+   * behindProxy}: {@link #REMOTE_IP_VALVE} and {@link #HTTP2}.
+   */
   static AppServer start(String name, String homeProperty, Environment env, boolean behindProxy) throws Exception {
     Path home = ServerProcess.property(homeProperty);
     Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
@@ -102,7 +108,10 @@ final class TomcatServer {
         Files.readString(serverXml)
             .replace("port=\"8080\"", "port=\"" + port + "\"")
             .replace("port=\"8005\"", "port=\"-1\"")
-            .replace("</Host>", behindProxy ? REMOTE_IP_VALVE + "</Host>" : "</Host>"));
+            .replace("</Host>", behindProxy ? REMOTE_IP_VALVE + "</Host>" : "</Host>")
+            .replaceFirst(
+                "(<Connector port=\"" + port + "\" protocol=\"HTTP/1.1\"[^>]*?)\\s*/>",
+                behindProxy ? "$1>\n      " + HTTP2 + "\n    </Connector>" : "$1/>"));
     Path webXml = base.resolve("conf/web.xml");
     String web = Files.readString(webXml);
     int end = web.lastIndexOf("</web-app>");
