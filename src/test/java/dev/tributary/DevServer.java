@@ -38,6 +38,17 @@ public final class DevServer {
     }
   }
 
+  /**
+   * The topic {@code demo}: 3 partitions. On the in-process broker it keeps records whatever their
+   * timestamp ({@code retention.ms=-1}): that broker enforces retention every 2 s, and would otherwise
+   * delete at once a record stamped with the API document's example time (2021), older than Kafka's
+   * default 7 days. A Kafka of the user's own gets the topic with its own defaults.
+   */
+  static NewTopic demoTopic(boolean inProcessBroker) {
+    NewTopic demo = new NewTopic("demo", 3, (short) 1);
+    return inProcessBroker ? demo.configs(Map.of("retention.ms", "-1")) : demo;
+  }
+
   /** A reason not to start, in the user's words. */
   private static final class StartupFailure extends Exception {
     StartupFailure(String message) {
@@ -71,7 +82,7 @@ public final class DevServer {
     try {
       clusterId = admin.describeCluster().clusterId().get(KAFKA_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       if (!admin.listTopics().names().get().contains("demo")) {
-        admin.createTopics(Set.of(new NewTopic("demo", 3, (short) 1))).all().get();
+        admin.createTopics(Set.of(demoTopic(broker != null))).all().get();
       }
       admin.close();
     } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {

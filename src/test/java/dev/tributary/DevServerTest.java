@@ -67,4 +67,11 @@ class DevServerTest {
         result.getValue());
     assertTrue(seconds < 25, "gave up after " + seconds + " s");
   }
+
+  /** The in-process broker's demo topic keeps a record stamped 2021 (the API document's example time). */
+  @Test
+  void theDemoTopicOfTheInProcessBrokerKeepsRecordsOfAnyAge() {
+    assertEquals(Map.of("retention.ms", "-1"), DevServer.demoTopic(true).configs());
+    assertEquals(null, DevServer.demoTopic(false).configs());
+  }
 }

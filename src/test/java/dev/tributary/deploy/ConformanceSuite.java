@@ -388,6 +388,21 @@ abstract class ConformanceSuite {
     assertFalse(reply.text().contains("evil.example"), reply.text());
   }
 
+  /**
+   * The access line of a request is one line of the server's log, with its time on it: not Java's
+   * default two-line format, whose second line has the message without a time.
+   */
+  @Test
+  @Order(127)
+  void eachAccessLineIsOneLineOfTheServersLog() throws Exception {
+    String path = recordsPath(env.newTopic(1));
+    assertEquals(200, Http.post(server.uri(path), record("STRING", "\"logged\"")).status());
+    String request = "\"POST " + server.path(path) + "\" 200 records=1 (200:1)";
+    Pattern oneLine = Pattern.compile("(?m)^.*\\d\\d:\\d\\d:\\d\\d.*" + Pattern.quote(request) + ".*$");
+    server.awaitUntil(Duration.ofSeconds(10), () -> server.log().contains(request), "the access line");
+    assertTrue(oneLine.matcher(server.log()).find(), "no one-line access record for " + request);
+  }
+
   @Test
   @Order(130)
   void everyResponseOfTheWarSaysNosniff() throws Exception {

@@ -12,7 +12,7 @@ import java.util.Map;
  * Payara Server ({@code fish.payara.distributions:payara} from Maven Central) with a copy of its
  * {@code domain1}, configured the way the README tells an operator to: {@code bootstrap.servers} as a
  * server system property (what {@code asadmin create-system-properties} writes into {@code domain.xml}),
- * and the WAR dropped into the domain's {@code autodeploy/} directory. The WAR's own {@code
+ * one line per log record in {@code server.log}, and the WAR dropped into the domain's {@code autodeploy/} directory. The WAR's own {@code
  * glassfish-web.xml} makes its Jersey and Jackson win over Payara's.
  */
 final class PayaraServer {
@@ -27,6 +27,14 @@ final class PayaraServer {
     ServerProcess.copyTree(home.resolve("glassfish/domains/domain1"), domain);
     int port = ServerProcess.freePort();
     configure(domain.resolve("config/domain.xml"), port, env);
+    // The README's one-line log records: what asadmin set-log-attributes writes into logging.properties.
+    Path logging = domain.resolve("config/logging.properties");
+    Files.writeString(
+        logging,
+        Files.readString(logging)
+            .replace(
+                "com.sun.enterprise.server.logging.GFFileHandler.multiLineMode=true",
+                "com.sun.enterprise.server.logging.GFFileHandler.multiLineMode=false"));
     AppServer.copyWar(domain.resolve("autodeploy"), "tributary.war");
     ServerProcess process =
         ServerProcess.start(

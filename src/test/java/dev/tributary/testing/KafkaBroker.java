@@ -306,6 +306,10 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("log.segment.delete.delay.ms", "1000");
     // Large enough for the reference's 20 MB record case; topics opt in with max.message.bytes.
     props.put("socket.request.max.bytes", String.valueOf(200 * 1024 * 1024));
+    // Client quotas measured over 2 s rather than 11: a test sees a quota hold within seconds instead of
+    // after a first burst of ten seconds' worth of bytes.
+    props.put("quota.window.num", "2");
+    props.put("quota.window.size.seconds", "1");
     return props;
   }
 
