@@ -189,27 +189,6 @@ class JettyIT extends ConformanceSuite {
   }
 
   /**
-   * With the jetty-base's {@code tributary-forwarded} module (the README's setting behind a reverse
-   * proxy), self links name what the forwarding headers say.
-   */
-  @Test
-  @Order(530)
-  void withTheForwardedModuleSelfLinksFollowForwardingHeaders() throws Exception {
-    try (AppServer proxied =
-        JettyServer.start("jetty-forwarded", env, List.of(), List.of("--module=tributary-forwarded"))) {
-      RawHttp.Reply reply =
-          RawHttp.get(
-              "127.0.0.1", proxied.port(), proxied.path("/v3/clusters"),
-              "Host: 10.0.0.7:8080", "X-Forwarded-Host: kafka.example.com:8082", "X-Forwarded-Proto: http");
-      assertEquals(200, reply.status(), reply.text());
-      assertTrue(
-          reply.text().contains(
-              "{\"self\":\"http://kafka.example.com:8082" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
-          reply.text());
-    }
-  }
-
-  /**
    * HTTP/2 over clear text (h2c), as the shipped base offers it, with prior knowledge (Jetty's HTTP/2
    * client, frame by frame): a produce request is full duplex, each report read before the next record
    * is written, and the response ends after the body.
@@ -304,12 +283,14 @@ class JettyIT extends ConformanceSuite {
   }
 
   /**
-   * The base's {@code tributary-tls} module with a self-signed keystore, as the README sets it up: HTTPS
-   * with HTTP/1.1 (java.net.http) and HTTP/2 by ALPN (Jetty's HTTP/2 client, full duplex).
+   * The base's optional modules, as the README sets them up, on one more server: {@code tributary-tls}
+   * with a self-signed keystore serves HTTPS with HTTP/1.1 (java.net.http) and HTTP/2 by ALPN (Jetty's
+   * HTTP/2 client, full duplex); with {@code tributary-forwarded}, self links name what the forwarding
+   * headers say.
    */
   @Test
   @Order(570)
-  void withTheTlsModuleHttpsServesHttp11AndH2() throws Exception {
+  void withTheTlsAndForwardedModulesHttpsServesHttp11AndH2AndLinksFollowTheProxy() throws Exception {
     Path keystore = Path.of("target", "deploy-jetty-tls-keystore.p12").toAbsolutePath();
     Files.deleteIfExists(keystore);
     Process keytool =
@@ -326,7 +307,7 @@ class JettyIT extends ConformanceSuite {
     try (AppServer tls =
         JettyServer.start(
             "jetty-tls", env, List.of(),
-            List.of("--module=tributary-tls", "jetty.ssl.port=" + httpsPort,
+            List.of("--module=tributary-tls", "--module=tributary-forwarded", "jetty.ssl.port=" + httpsPort,
                 "jetty.sslContext.keyStorePath=" + keystore, "jetty.sslContext.keyStorePassword=changeit"))) {
       KeyStore trusted = KeyStore.getInstance("PKCS12");
       try (var in = Files.newInputStream(keystore)) {
@@ -365,6 +346,16 @@ class JettyIT extends ConformanceSuite {
         assertNull(stream.readReport());
       }
       assertEquals(successes(topic, 4, "t"), reports);
+
+      RawHttp.Reply proxied =
+          RawHttp.get(
+              "127.0.0.1", tls.port(), tls.path("/v3/clusters"),
+              "Host: 10.0.0.7:8080", "X-Forwarded-Host: kafka.example.com:8082", "X-Forwarded-Proto: http");
+      assertEquals(200, proxied.status(), proxied.text());
+      assertTrue(
+          proxied.text().contains(
+              "{\"self\":\"http://kafka.example.com:8082" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+          proxied.text());
     }
   }
 }
