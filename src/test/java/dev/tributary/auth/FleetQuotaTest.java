@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class FleetQuotaTest {
 
-  private static final long QUOTA = 200_000; // bytes per second, the principal's across every client
+  private static final long QUOTA = 400_000; // bytes per second, the principal's across every client
   private static final int RECORDS = 1_000; // per deployment, of about 1 KB each
 
   @Test

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class QuietOutageTest {
 
-  private static final long OUTAGE_MS = 20_000;
+  private static final long OUTAGE_MS = 12_000;
   private static final String RECORD = "{\"value\":{\"type\":\"STRING\",\"data\":\"quiet\"}}";
   private static final long LIMIT_BYTES_PER_HOUR = 10L * 1024 * 1024;
 
