@@ -5,6 +5,7 @@ import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,12 +27,19 @@ public final class ProduceRateLimits {
   }
 
   private final TributaryConfig.RateLimits config;
+  private final TimeMeter clock;
   private final Limit globalRecords;
   private final Limit globalBytes;
   private final Map<String, Limit[]> clusters = new ConcurrentHashMap<>();
 
   public ProduceRateLimits(TributaryConfig.RateLimits config) {
+    this(config, TimeMeter.SYSTEM_NANOTIME);
+  }
+
+  /** As {@link #ProduceRateLimits(TributaryConfig.RateLimits)}, with buckets refilled by {@code clock}. */
+  ProduceRateLimits(TributaryConfig.RateLimits config, TimeMeter clock) {
     this.config = config;
+    this.clock = clock;
     this.globalRecords = limit(config.recordsGlobalPerSecond(), false, "records per second for this proxy");
     this.globalBytes = limit(config.bytesGlobalPerSecond(), true, "record bytes per second for this proxy");
   }
@@ -68,9 +76,10 @@ public final class ProduceRateLimits {
     };
   }
 
-  private static Limit limit(long perSecond, boolean countsBytes, String unit) {
+  private Limit limit(long perSecond, boolean countsBytes, String unit) {
     Bucket bucket =
         Bucket.builder()
+            .withCustomTimePrecision(clock)
             .addLimit(
                 Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
             .build();
