@@ -6,10 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -234,22 +231,10 @@ public final class ClusterMetadata implements AutoCloseable {
     }
   }
 
-  /** Kafka's answer, or Kafka's exception thrown as it is. */
+  /** Kafka's answer, or Kafka's exception thrown as it is (see {@link KafkaFutures#await}). */
   private static <T> T await(KafkaFuture<T> future) {
-    try {
-      // The admin call has its own timeout; this bound only guards against a lost answer.
-      return future.get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KafkaException k) {
-        throw k;
-      }
-      throw new KafkaException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for Kafka metadata");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new org.apache.kafka.common.errors.InterruptException(e);
-    }
+    // The admin call has its own timeout; this bound only guards against a lost answer.
+    return KafkaFutures.await(future, REQUEST_TIMEOUT.multipliedBy(2), "Timed out waiting for Kafka metadata");
   }
 
   @Override

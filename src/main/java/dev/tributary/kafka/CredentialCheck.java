@@ -2,9 +2,6 @@ package dev.tributary.kafka;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
@@ -30,20 +27,10 @@ final class CredentialCheck {
    */
   static void verify(Map<String, Object> properties, Duration timeout) {
     try (Admin admin = Admin.create(properties)) {
-      admin
-          .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-          .clusterId()
-          .get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof KafkaException kafka) {
-        throw kafka;
-      }
-      throw new KafkaException("Could not check the credentials", e.getCause());
-    } catch (TimeoutException e) {
-      throw new org.apache.kafka.common.errors.TimeoutException("Kafka did not answer within " + timeout);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new org.apache.kafka.common.errors.InterruptException(e);
+      KafkaFutures.await(
+          admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId(),
+          timeout.plusSeconds(1),
+          "Kafka did not answer within " + timeout);
     }
   }
 }

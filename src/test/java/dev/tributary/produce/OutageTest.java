@@ -112,6 +112,13 @@ class OutageTest {
       broker.stop();
       downAt = System.nanoTime();
       sender.runFor(3_000);
+      // Once the proxy knows Kafka is down (readiness says so within 2 s; more on a loaded machine),
+      // streams opened meanwhile are refused at once.
+      long knownDown = System.nanoTime() + 10_000_000_000L;
+      while (Http.get(server.uri("/health/ready")).status() != 503) {
+        assertTrue(System.nanoTime() < knownDown, "readiness never turned 503");
+        sender.runFor(50);
+      }
       for (int i = 0; i < 10; i++) { // streams opened while Kafka is down
         long start = System.nanoTime();
         Http.Reply reply = Http.post(server.uri(path), record("refused-" + i));
