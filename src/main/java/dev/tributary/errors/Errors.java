@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ErrorResponse;
+import dev.tributary.kafka.PoolFullException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
@@ -76,6 +77,9 @@ public final class Errors {
     Throwable cause = unwrap(error);
     if (cause instanceof TributaryException e) {
       return failure(e.code(), e.getMessage());
+    }
+    if (cause instanceof PoolFullException e) {
+      return failure(ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED.message(e.getMessage()));
     }
     if (cause instanceof WebApplicationException e) {
       return fromStatus(e.getResponse().getStatus());

@@ -1,7 +1,5 @@
 package dev.tributary.kafka;
 
-import dev.tributary.errors.ErrorCode;
-import dev.tributary.errors.TributaryException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -154,7 +152,7 @@ public final class SenderPool implements AutoCloseable {
    * Kafka (at most {@link ClusterMetadata#REQUEST_TIMEOUT}): call it off the container's threads.
    *
    * @throws org.apache.kafka.common.errors.AuthenticationException when Kafka rejects the credentials
-   * @throws TributaryException 429 when the pool is full and every producer in it is in use
+   * @throws PoolFullException when the pool is full and every producer in it is in use
    */
   public SenderLease acquire(KafkaCredentials credentials) {
     String key = key(credentials);
@@ -170,9 +168,7 @@ public final class SenderPool implements AutoCloseable {
         if (entries.size() >= maxSize) {
           evicted = leastRecentlyUsedIdle();
           if (evicted == null) {
-            throw TributaryException.of(
-                ErrorCode.RATE_LIMITED,
-                "all " + maxSize + " Kafka producers are in use by other principals; retry later");
+            throw new PoolFullException(maxSize);
           }
         }
         entry = new Entry();
