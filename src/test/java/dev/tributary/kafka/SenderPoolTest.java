@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tributary.errors.TributaryException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,13 +97,14 @@ class SenderPoolTest {
     SenderPool pool = pool(2);
     SenderLease a = pool.acquire(user("a"));
     pool.acquire(user("b"));
-    TributaryException e = assertThrows(TributaryException.class, () -> pool.acquire(user("c")));
-    assertEquals(dev.tributary.errors.ErrorCode.RATE_LIMITED, e.code());
+    PoolFullException e = assertThrows(PoolFullException.class, () -> pool.acquire(user("c")));
+    assertEquals(429, dev.tributary.errors.Errors.httpStatus(e));
+    assertEquals("all 2 Kafka producers are in use by other principals; retry later", e.getMessage());
     a.close();
     a.close(); // a second close gives nothing back twice
     pool.acquire(user("c"));
     assertTrue(producers.get(0).closed());
-    assertThrows(TributaryException.class, () -> pool.acquire(user("d")));
+    assertThrows(PoolFullException.class, () -> pool.acquire(user("d")));
   }
 
   @Test
