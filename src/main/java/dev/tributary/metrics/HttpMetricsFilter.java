@@ -10,9 +10,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -28,20 +28,11 @@ import java.util.regex.Pattern;
  */
 public final class HttpMetricsFilter implements Filter {
 
-  private record Route(Pattern path, String template) {}
+  /** The API's paths, under /kafka/v3 or /v3: the clusters, a cluster, a topic's records. */
+  private static final Pattern API = Pattern.compile("(/kafka)?/v3/clusters(/[^/]+(/topics/[^/]+/records)?)?/*");
 
-  private static final List<Route> ROUTES =
-      List.of(
-          route("/kafka/v3/clusters/[^/]+/topics/[^/]+/records", "/kafka/v3/clusters/{cluster_id}/topics/{topic_name}/records"),
-          route("/v3/clusters/[^/]+/topics/[^/]+/records", "/v3/clusters/{cluster_id}/topics/{topic_name}/records"),
-          route("/kafka/v3/clusters/[^/]+", "/kafka/v3/clusters/{cluster_id}"),
-          route("/v3/clusters/[^/]+", "/v3/clusters/{cluster_id}"),
-          route("/kafka/v3/clusters", "/kafka/v3/clusters"),
-          route("/v3/clusters", "/v3/clusters"),
-          route("/health/live", "/health/live"),
-          route("/health/ready", "/health/ready"),
-          route("/metrics", "/metrics"),
-          route("/openapi.yaml", "/openapi.yaml"));
+  /** The operators' paths, each its own route. */
+  private static final Pattern OPERATIONS = Pattern.compile("(/health/live|/health/ready|/metrics|/openapi\\.yaml)/*");
 
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
@@ -51,18 +42,16 @@ public final class HttpMetricsFilter implements Filter {
     this.metrics = metrics;
   }
 
-  private static Route route(String path, String template) {
-    return new Route(Pattern.compile(path + "/*"), template);
-  }
-
   /** The route template of {@code path} (the path under the context path), or {@code NOT_FOUND}. */
   static String routeOf(String path) {
-    for (Route route : ROUTES) {
-      if (route.path().matcher(path).matches()) {
-        return route.template();
-      }
+    Matcher api = API.matcher(path);
+    if (api.matches()) {
+      return (api.group(1) == null ? "/v3" : "/kafka/v3") + "/clusters"
+          + (api.group(2) == null ? "" : "/{cluster_id}")
+          + (api.group(3) == null ? "" : "/topics/{topic_name}/records");
     }
-    return "NOT_FOUND";
+    Matcher operation = OPERATIONS.matcher(path);
+    return operation.matches() ? operation.group(1) : "NOT_FOUND";
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
@@ -248,21 +249,8 @@ public final class ProxyMetrics {
   /** One HTTP request answered: see {@link HttpMetricsFilter}. */
   void httpRequest(String method, String route, int status, long nanos) {
     httpRequests
-        .withTags("method", method, "uri", route, "status", Integer.toString(status), "outcome", outcome(status))
+        .withTags("method", method, "uri", route, "status", Integer.toString(status), "outcome", Outcome.forStatus(status).name())
         .record(nanos, TimeUnit.NANOSECONDS);
-  }
-
-  private static String outcome(int status) {
-    if (status < 200) {
-      return "INFORMATIONAL";
-    } else if (status < 300) {
-      return "SUCCESS";
-    } else if (status < 400) {
-      return "REDIRECTION";
-    } else if (status < 500) {
-      return "CLIENT_ERROR";
-    }
-    return status < 600 ? "SERVER_ERROR" : "UNKNOWN";
   }
 
   /** Unbinds what watches the JVM (the GC notification listeners); the registry is dropped with it. */
