@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads one request body with servlet non-blocking I/O and hands out its records as they complete.
@@ -42,7 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       onDataAvailable}), and Payara fails an {@code isReady()} asked inside it once nothing is left.
  *   <li>{@code isReady()} may itself call {@link #onAllDataRead} on the calling thread (Undertow does),
  *       and reading may be resumed from any thread (a report writer, once the window has room). A
- *       work-in-progress counter lets one thread run the loop at a time; a call that arrives meanwhile
+ *       {@link DrainLoop} lets one thread run the loop at a time; a call that arrives meanwhile
  *       makes that thread go round once more.
  *   <li>Open Liberty (25.0.0.11) breaks one rule, and is worked around: an {@code isReady()} that finds
  *       nothing buffered starts an asynchronous read and only then notes it as outstanding; asked on a
@@ -144,7 +143,7 @@ final class BodyReader implements ReadListener {
   private final Sink sink;
   private final byte[] buffer = new byte[32 * 1024];
   private final Unicode.Utf8Check utf8 = new Unicode.Utf8Check();
-  private final AtomicInteger wip = new AtomicInteger();
+  private final DrainLoop reading = new DrainLoop(this::readRound);
   private volatile boolean paused;
   private volatile boolean stopRequested;
   private volatile boolean allArrived;
@@ -257,22 +256,22 @@ final class BodyReader implements ReadListener {
   }
 
   private void read() {
-    if (wip.getAndIncrement() != 0) {
-      return; // the thread in the loop goes round again
-    }
-    int missed = 1;
-    do {
+    reading.run();
+  }
+
+  /** One round of {@link #reading}: records while the gate is open, then the discarding if it is asked. */
+  private void readRound() {
+    while (true) {
       try {
         readRecords();
         if (done && afterDiscard != null && !discardOver) {
           discard();
         }
+        return;
       } catch (IOException | RuntimeException e) {
-        failure = e;
-        continue; // the loop ends the body, once, as for onError
+        failure = e; // the next turn ends the body, once, as for onError
       }
-      missed = wip.addAndGet(-missed);
-    } while (missed != 0);
+    }
   }
 
   private void readRecords() throws IOException {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,7 +24,7 @@ import java.util.function.BooleanSupplier;
  * <p>Threads: {@link #add} and {@link #finish} are called in request order by the stream's worker;
  * readiness is usually signalled by the Kafka producer's I/O thread, which must never do our work, so it
  * only schedules a drain on {@code executor}. The container's {@link #onWritePossible} schedules one too.
- * At most one drain runs at a time (the {@code wip} counter), so the output and the held reports are
+ * At most one drain runs at a time (a {@link DrainLoop}), so the output and the held reports are
  * touched by one thread at a time and reports cannot overtake each other.
  *
  * <p>Servlet 6.0 rules this follows: a write or a flush only right after {@code isReady()} returned true,
@@ -73,7 +72,7 @@ final class ReportWriter implements WriteListener {
   private final Executor executor;
   private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
-  private final AtomicInteger wip = new AtomicInteger();
+  private final DrainLoop drain = new DrainLoop(this::drainRound);
   private boolean finished; // guarded by this
   private volatile boolean broken;
   private static final int BATCH_BYTES = 64 * 1024;
@@ -136,23 +135,17 @@ final class ReportWriter implements WriteListener {
   }
 
   private void schedule() {
-    if (wip.getAndIncrement() == 0) {
-      executor.execute(this::drain);
-    }
+    drain.runOn(executor);
   }
 
-  private void drain() {
-    int missed = 1;
-    do {
-      try {
-        writeReady();
-      } catch (IOException | RuntimeException e) {
-        broken = true;
-        listener.writeFailed(e); // the client is gone, or the container gave up on the response
-        dropHeld();
-      }
-      missed = wip.addAndGet(-missed);
-    } while (missed != 0);
+  private void drainRound() {
+    try {
+      writeReady();
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      listener.writeFailed(e); // the client is gone, or the container gave up on the response
+      dropHeld();
+    }
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.tributary.produce;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,7 +17,7 @@ final class SerialExecutor implements Executor {
 
   private final Executor pool;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger wip = new AtomicInteger();
+  private final DrainLoop loop = new DrainLoop(this::runQueued);
 
   SerialExecutor(Executor pool) {
     this.pool = pool;
@@ -27,19 +26,17 @@ final class SerialExecutor implements Executor {
   @Override
   public void execute(Runnable task) {
     tasks.add(task);
-    if (wip.getAndIncrement() == 0) {
-      pool.execute(this::run);
-    }
+    loop.runOn(pool);
   }
 
-  private void run() {
-    do {
-      Runnable task = tasks.poll();
+  private void runQueued() {
+    Runnable task;
+    while ((task = tasks.poll()) != null) {
       try {
         task.run();
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "A stream task failed", e);
       }
-    } while (wip.decrementAndGet() != 0);
+    }
   }
 }
