@@ -11,6 +11,7 @@ import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.health.HealthResource;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.QuietKafkaLogs;
+import dev.tributary.kafka.ProducerMeters;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
@@ -105,9 +106,11 @@ public final class TributaryApplication implements ServletContextListener {
     scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     metadata = ClusterMetadata.create(config.adminProperties(), scheduler);
-    ProxyMetrics metrics = new ProxyMetrics(config.metricsTopicsMax(), scheduler);
+    ProxyMetrics metrics = new ProxyMetrics(config.metricsTopicsMax());
     this.metrics = metrics;
-    Authenticator authenticator = authenticator(config, metrics);
+    ProducerMeters producerMeters = new ProducerMeters(metrics.registry(), scheduler);
+    metrics.refreshBeforeScrape(producerMeters::refresh);
+    Authenticator authenticator = authenticator(config, producerMeters);
     ProduceStreams streams =
         new ProduceStreams(
             config,
@@ -144,10 +147,10 @@ public final class TributaryApplication implements ServletContextListener {
   }
 
   /** One shared producer, or (pass-through) a bounded pool of producers, one per Kafka principal. */
-  private Authenticator authenticator(TributaryConfig config, ProxyMetrics metrics) {
+  private Authenticator authenticator(TributaryConfig config, ProducerMeters producerMeters) {
     TributaryConfig.Authentication authentication = config.authentication();
     if (authentication.method() == TributaryConfig.AuthenticationMethod.NONE) {
-      sender = RecordSender.create(config.producerProperties(), metrics::bindProducer, scheduler, pool, metadata::reachable);
+      sender = RecordSender.create(config.producerProperties(), producerMeters, scheduler, pool, metadata::reachable);
       return Authenticator.shared(sender);
     }
     senderPool =
@@ -161,7 +164,7 @@ public final class TributaryApplication implements ServletContextListener {
             pool,
             scheduler,
             metadata::reachable,
-            metrics::bindProducer);
+            producerMeters);
     long sweep = Math.max(100, Math.min(60_000, authentication.poolIdleTimeout().toMillis() / 4));
     scheduler.scheduleWithFixedDelay(senderPool::closeIdle, sweep, sweep, TimeUnit.MILLISECONDS);
     return Authenticator.basic(senderPool);

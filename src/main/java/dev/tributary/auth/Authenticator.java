@@ -16,7 +16,7 @@ public interface Authenticator {
    *
    * @param authorization the request's {@code Authorization} header, or null
    * @throws TributaryException 401 when credentials are required and missing or malformed
-   * @throws org.apache.kafka.common.errors.AuthenticationException when Kafka rejects them (40101)
+   * @throws dev.tributary.kafka.KafkaFailure when Kafka rejects them (kind {@code AUTHENTICATION}: 40101)
    */
   SenderLease authenticate(String authorization);
 

@@ -22,6 +22,7 @@ public final class ErrorResponseMapper implements ExceptionMapper<Throwable> {
   @Override
   public Response toResponse(Throwable error) {
     Errors.Failure failure = Errors.toFailure(error);
+    FailureLog.log(failure, "a request");
     Response.ResponseBuilder response =
         Response.status(failure.httpStatus()).type(MediaType.APPLICATION_JSON_TYPE).entity(failure.body());
     if (error instanceof WebApplicationException e && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ErrorResponse;
+import dev.tributary.kafka.KafkaFailure;
+import dev.tributary.kafka.OversizedRecordException;
 import dev.tributary.kafka.PoolFullException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -19,34 +21,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.BrokerNotAvailableException;
-import org.apache.kafka.common.errors.InvalidTimestampException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.KafkaException;
 
 /**
- * The one mapping from a failure to what the client is told. The JAX-RS exception mapper uses it before
- * a stream starts; the stream uses it for each record's report. It is pure apart from logging: server
- * faults are logged once here, at SEVERE with their stack trace; client faults at FINE.
+ * The one mapping from a failure to what the client is told: a pure function. The JAX-RS exception
+ * mapper uses it before a stream starts; the stream uses it for each record's report. Neither this nor
+ * the mapping logs: each caller logs once, by audience ({@link FailureLog}).
  */
 public final class Errors {
-
-  private static final Logger LOG = Logger.getLogger(Errors.class.getName());
-
-  /**
-   * Kafka's failures, which repeat for every record while a broker is down: this logger's name is in
-   * {@link dev.tributary.kafka.QuietKafkaLogs#LOGGERS}, so each kind is logged at most once a minute.
-   */
-  public static final String KAFKA_FAILURES = Errors.class.getName() + ".kafka";
-
-  private static final Logger KAFKA_LOG = Logger.getLogger(KAFKA_FAILURES);
 
   /** Fields of the reference's Schema Registry formats, which this proxy does not serve. */
   private static final Set<String> SCHEMA_REGISTRY_FIELDS =
@@ -57,55 +38,65 @@ public final class Errors {
 
   private Errors() {}
 
-  /** What a failure looks like on the wire: a status for a whole response, and the body or report. */
-  public record Failure(int httpStatus, ErrorResponse body) {}
+  /**
+   * What a failure looks like on the wire: a status for a whole response, and the body or report; and
+   * what caused it, for the one log line a server-side failure gets.
+   */
+  public record Failure(int httpStatus, ErrorResponse body, Throwable cause) {
 
-  /** The failure to report for {@code error}; a server-side failure is logged. */
+    /** Whether the proxy or Kafka failed (5xx), rather than the client. */
+    public boolean serverFault() {
+      return httpStatus >= 500;
+    }
+
+    /** Whether nothing expected it: a bug, reported as a 500 with an {@link #errorId}. */
+    public boolean unexpected() {
+      return body.errorCode() == ErrorCode.INTERNAL.errorCode();
+    }
+  }
+
+  /** The failure to report for {@code error}. Pure: the same error gives the same failure, and logs nothing. */
   public static Failure toFailure(Throwable error) {
-    return classify(error, true);
+    return classify(unwrap(error));
   }
 
   /**
-   * The HTTP status {@link #toFailure} gives {@code error}, without logging: for a second look at a
-   * failure that is reported (and logged) elsewhere.
+   * The id a 500's message and its log line share: the failure's identity, so the same failure always
+   * gives the same id, and two failures at once do not.
    */
-  public static int httpStatus(Throwable error) {
-    return classify(error, false).httpStatus();
+  public static String errorId(Throwable cause) {
+    return String.format("%08x", System.identityHashCode(cause));
   }
 
-  private static Failure classify(Throwable error, boolean log) {
-    Throwable cause = unwrap(error);
+  private static Failure classify(Throwable cause) {
     if (cause instanceof TributaryException e) {
-      return failure(e.code(), e.getMessage());
+      return new Failure(e.code().httpStatus(), new ErrorResponse(e.code().errorCode(), e.getMessage()), e);
     }
     if (cause instanceof PoolFullException e) {
-      return failure(ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED.message(e.getMessage()));
+      return failure(cause, ErrorCode.PRODUCER_POOL_FULL, e.maxSize());
+    }
+    if (cause instanceof OversizedRecordException e) {
+      return failure(cause, ErrorCode.RECORD_TOO_LARGE_FOR_TOPIC, e.maxMessageBytes());
+    }
+    if (cause instanceof KafkaFailure e) {
+      return fromKafka(e);
     }
     if (cause instanceof WebApplicationException e) {
-      return fromStatus(e.getResponse().getStatus());
+      return fromStatus(cause, e.getResponse().getStatus());
     }
     if (cause instanceof ValueInstantiationException e
         && !(e.getCause() instanceof IllegalArgumentException)
         && e.getCause() != null) {
-      return classify(e.getCause(), log);
+      return classify(unwrap(e.getCause()));
     }
     if (cause instanceof JacksonException e) {
-      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message(describe(e)));
+      return failure(cause, ErrorCode.BAD_REQUEST, describe(e));
     }
-    if (cause instanceof KafkaException e) {
-      return fromKafka(e, log);
-    }
-    if (log) {
-      LOG.log(Level.SEVERE, "Unexpected failure", cause);
-    }
-    return failure(ErrorCode.INTERNAL, ErrorCode.INTERNAL.message(null));
+    return failure(cause, ErrorCode.INTERNAL, errorId(cause));
   }
 
-  private static Failure failure(ErrorCode code, String message) {
-    if (code.httpStatus() < 500) {
-      LOG.fine(() -> code + ": " + message);
-    }
-    return new Failure(code.httpStatus(), new ErrorResponse(code.errorCode(), message));
+  private static Failure failure(Throwable cause, ErrorCode code, Object... values) {
+    return new Failure(code.httpStatus(), new ErrorResponse(code.errorCode(), code.message(values)), cause);
   }
 
   private static Throwable unwrap(Throwable error) {
@@ -118,52 +109,38 @@ public final class Errors {
   }
 
   /** A status the JAX-RS runtime chose (404 for an unknown path, 405, 415...), in its own words. */
-  private static Failure fromStatus(int status) {
+  private static Failure fromStatus(Throwable cause, int status) {
     if (status == 404) {
-      return failure(ErrorCode.NOT_FOUND, ErrorCode.NOT_FOUND.message(null));
+      return failure(cause, ErrorCode.NOT_FOUND);
     }
     if (status == 415) {
-      return failure(ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.UNSUPPORTED_MEDIA_TYPE.message(null));
+      return failure(cause, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
     }
     if (status >= 500) {
-      return failure(ErrorCode.INTERNAL, ErrorCode.INTERNAL.message(null));
+      return failure(cause, ErrorCode.INTERNAL, errorId(cause));
     }
     Response.StatusType type = Response.Status.fromStatusCode(status);
     String reason = type == null ? "" : " " + type.getReasonPhrase();
-    String message = ErrorCode.HTTP_CLIENT_ERROR.message("HTTP " + status + reason);
-    LOG.fine(() -> "HTTP " + status + ": " + message);
-    return new Failure(status, new ErrorResponse(status, message));
+    return new Failure(status, new ErrorResponse(status, ErrorCode.HTTP_CLIENT_ERROR.message(status + reason)), cause);
   }
 
-  /** Kafka's failures, by the table in the behaviour contract (spec section 4). */
-  private static Failure fromKafka(KafkaException e, boolean log) {
-    // The broker refused the record itself: the client's to fix, as if the proxy had found it.
-    if (e instanceof InvalidTimestampException) {
-      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message("Kafka refused the record's timestamp: " + e.getMessage()));
-    }
-    if (e instanceof InvalidRecordException) {
-      return failure(ErrorCode.BAD_REQUEST, ErrorCode.BAD_REQUEST.message("Kafka refused the record: " + e.getMessage()));
-    }
-    ErrorCode code;
-    if (e instanceof AuthenticationException) {
-      code = ErrorCode.KAFKA_AUTHENTICATION;
-    } else if (e instanceof AuthorizationException) {
-      code = ErrorCode.KAFKA_AUTHORIZATION;
-    } else if (e instanceof UnknownTopicOrPartitionException) {
-      code = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-    } else if (e instanceof RecordTooLargeException) {
-      code = ErrorCode.RECORD_TOO_LARGE;
-    } else if (e instanceof BrokerNotAvailableException) {
-      code = ErrorCode.BROKER_NOT_AVAILABLE;
-    } else if (e instanceof RetriableException) {
-      code = ErrorCode.KAFKA_RETRIABLE_ERROR;
-    } else {
-      code = ErrorCode.KAFKA_ERROR;
-    }
-    if (log && code.httpStatus() >= 500) {
-      KAFKA_LOG.warning("Kafka failure: " + ErrorCode.oneLine(e.getMessage()));
-    }
-    return failure(code, code.message(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+  /** Kafka's failures, by the table in the behaviour contract (spec section 4), in Kafka's own words. */
+  private static Failure fromKafka(KafkaFailure e) {
+    ErrorCode code =
+        switch (e.kind()) {
+          case INVALID_TIMESTAMP -> ErrorCode.KAFKA_REFUSED_TIMESTAMP;
+          case INVALID_RECORD -> ErrorCode.KAFKA_REFUSED_RECORD;
+          case AUTHENTICATION -> ErrorCode.KAFKA_AUTHENTICATION;
+          case AUTHORIZATION -> ErrorCode.KAFKA_AUTHORIZATION;
+          case UNKNOWN_TOPIC_OR_PARTITION -> ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+          case RECORD_TOO_LARGE -> ErrorCode.KAFKA_RECORD_TOO_LARGE;
+          case BROKER_NOT_AVAILABLE -> ErrorCode.BROKER_NOT_AVAILABLE;
+          case RETRIABLE -> ErrorCode.KAFKA_RETRIABLE_ERROR;
+          case OTHER -> ErrorCode.KAFKA_ERROR;
+        };
+    return code == ErrorCode.KAFKA_AUTHENTICATION || code == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        ? failure(e, code)
+        : failure(e, code, e.getMessage());
   }
 
   /** Jackson's diagnosis of a record, in the user's words: field names, never Java type names. */

@@ -17,22 +17,13 @@ public final class TributaryException extends RuntimeException {
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  /** The error {@code code} with its fixed message. */
-  public static TributaryException of(ErrorCode code) {
-    if (code.takesDetail()) {
-      throw new IllegalArgumentException(code + " needs a detail");
-    }
-    return new TributaryException(code, code.message(null));
-  }
-
-  /** The error {@code code} with {@code detail} put into its message. */
-  public static TributaryException of(ErrorCode code, String detail) {
-    return new TributaryException(code, code.message(detail));
-  }
-
-  /** A {@link ErrorCode#BAD_REQUEST}: "Bad Request: " and {@code detail}. */
-  public static TributaryException badRequest(String detail) {
-    return of(ErrorCode.BAD_REQUEST, detail);
+  /**
+   * The error {@code code}, {@code values} in its message's marks.
+   *
+   * @throws IllegalArgumentException if the message has not as many marks as {@code values}
+   */
+  public static TributaryException of(ErrorCode code, Object... values) {
+    return new TributaryException(code, code.message(values));
   }
 
   public ErrorCode code() {

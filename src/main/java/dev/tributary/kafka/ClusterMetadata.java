@@ -15,11 +15,8 @@ import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What this proxy knows about the Kafka cluster: its id, and each topic's partition count and maximum
@@ -99,13 +96,13 @@ public final class ClusterMetadata implements AutoCloseable {
   /**
    * The cluster's id, asked of Kafka once and then remembered (a cluster's id never changes).
    *
-   * @throws KafkaException if Kafka cannot be asked, e.g. a timeout while the brokers are down
+   * @throws KafkaFailure if Kafka cannot be asked, e.g. a timeout while the brokers are down
    */
   public String clusterId() {
     String id = clusterId;
     if (id == null) {
       if (!monitor.reachable()) {
-        throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+        throw KafkaFailure.unreachable(monitor.problem());
       }
       id =
           await(
@@ -120,7 +117,7 @@ public final class ClusterMetadata implements AutoCloseable {
   /**
    * The number of partitions of {@code topic}, or empty if it does not exist. Refreshes on a miss.
    *
-   * @throws KafkaException if Kafka cannot be asked, or denies the caller
+   * @throws KafkaFailure if Kafka cannot be asked, or denies the caller
    */
   public OptionalInt partitions(String topic) {
     if (!isLegalName(topic)) {
@@ -190,7 +187,7 @@ public final class ClusterMetadata implements AutoCloseable {
   private OptionalInt refresh(String topic) {
     if (!monitor.reachable()) {
       // Asking would only wait for the request timeout: the cluster has not answered for a while.
-      throw new org.apache.kafka.common.errors.TimeoutException("Kafka is not reachable: " + monitor.problem());
+      throw KafkaFailure.unreachable(monitor.problem());
     }
     int timeout = (int) REQUEST_TIMEOUT.toMillis();
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -207,7 +204,10 @@ public final class ClusterMetadata implements AutoCloseable {
                   .describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(timeout))
                   .topicNameValues()
                   .get(topic));
-    } catch (UnknownTopicOrPartitionException | InvalidTopicException e) {
+    } catch (KafkaFailure e) {
+      if (!KafkaFailure.isNoSuchTopic(e)) {
+        throw e;
+      }
       topics.remove(topic);
       return OptionalInt.empty();
     }
@@ -225,13 +225,13 @@ public final class ClusterMetadata implements AutoCloseable {
         }
       }
       return TopicRules.of(values);
-    } catch (KafkaException e) {
+    } catch (KafkaFailure e) {
       // Not allowed to read topic configs, say: the broker still enforces its rules.
       return TopicRules.UNKNOWN;
     }
   }
 
-  /** Kafka's answer, or Kafka's exception thrown as it is (see {@link KafkaFutures#await}). */
+  /** Kafka's answer, or its failure (see {@link KafkaFutures#await}). */
   private static <T> T await(KafkaFuture<T> future) {
     // The admin call has its own timeout; this bound only guards against a lost answer.
     return KafkaFutures.await(future, REQUEST_TIMEOUT.multipliedBy(2), "Timed out waiting for Kafka metadata");

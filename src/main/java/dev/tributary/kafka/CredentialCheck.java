@@ -22,8 +22,8 @@ final class CredentialCheck {
   /**
    * Logs in with {@code properties} (which carry the caller's {@code sasl.jaas.config}).
    *
-   * @throws KafkaException Kafka's reason the login or the request failed, e.g. {@code
-   *     SaslAuthenticationException}, or {@code TimeoutException} when Kafka did not answer in {@code timeout}
+   * @throws KafkaFailure Kafka's reason the login or the request failed: an authentication failure, or a
+   *     retriable one when Kafka did not answer in {@code timeout}
    */
   static void verify(Map<String, Object> properties, Duration timeout) {
     try (Admin admin = Admin.create(properties)) {
@@ -31,6 +31,8 @@ final class CredentialCheck {
           admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis())).clusterId(),
           timeout.plusSeconds(1),
           "Kafka did not answer within " + timeout);
+    } catch (KafkaException e) {
+      throw KafkaFailure.unchecked(e); // the admin client's own, e.g. a login it could not even start
     }
   }
 }

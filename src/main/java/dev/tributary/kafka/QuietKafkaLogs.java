@@ -1,6 +1,5 @@
 package dev.tributary.kafka;
 
-import dev.tributary.errors.Errors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +25,12 @@ import java.util.logging.Logger;
  */
 public final class QuietKafkaLogs implements AutoCloseable {
 
+  /**
+   * The logger of Kafka's failures as the proxy reports them (one per failed record, logged by the error
+   * catalogue's callers): rate-limited with Kafka's own.
+   */
+  public static final String FAILURES = "dev.tributary.kafka.failures";
+
   /** How often one kind of message may be logged. */
   static final Duration PERIOD = Duration.ofMinutes(1);
 
@@ -42,7 +47,7 @@ public final class QuietKafkaLogs implements AutoCloseable {
           "org.apache.kafka.clients.admin.internals.AdminMetadataManager",
           "org.apache.kafka.clients.producer.internals.Sender",
           "org.apache.kafka.clients.producer.internals.TransactionManager",
-          Errors.KAFKA_FAILURES);
+          FAILURES);
 
   // Held: java.util.logging keeps loggers weakly, and would drop a filter with its logger.
   private final List<Logger> filtered = new ArrayList<>();

@@ -131,15 +131,21 @@ public final class RecordSender implements AutoCloseable {
   /**
    * Hands {@code record} to the producer, or holds it until the producer can take it. Never blocks.
    *
+   * <p>A record larger than {@code rules} (its topic's) let the broker take is refused here, before the
+   * producer sees it ({@link #sizeUpperBound} says why it must never see one).
+   *
    * <p>Records sent from one thread to one partition are stored in the order sent. The returned future
    * completes on the producer's I/O thread or on the timer, so whatever depends on it must move
    * elsewhere before doing any work that could block (see {@link
    * org.apache.kafka.clients.producer.Callback}).
    *
-   * @return completes with where the record was stored, or fails with Kafka's exception (a {@link
-   *     org.apache.kafka.common.errors.TimeoutException} if the producer could not take it in time)
+   * @return completes with where the record was stored, or fails with a {@link KafkaFailure} (kind
+   *     {@code RETRIABLE} if the producer could not take it in time) or an {@link OversizedRecordException}
    */
-  public CompletableFuture<Delivery> send(OutgoingRecord record) {
+  public CompletableFuture<Delivery> send(OutgoingRecord record, TopicRules rules) {
+    if (sizeUpperBound(record) > rules.maxMessageBytes()) {
+      return CompletableFuture.failedFuture(new OversizedRecordException(rules.maxMessageBytes()));
+    }
     CompletableFuture<Delivery> delivery = new CompletableFuture<>();
     attempt(record)
         .whenComplete(
@@ -158,10 +164,11 @@ public final class RecordSender implements AutoCloseable {
     return error.getClass() == KafkaException.class && INNOCENT.equals(error.getMessage());
   }
 
+  /** Completes {@code future} as the boundary hands failures out: Kafka's exceptions translated. */
   private static <T> BiConsumer<T, Throwable> into(CompletableFuture<T> future) {
     return (value, error) -> {
       if (error != null) {
-        future.completeExceptionally(error);
+        future.completeExceptionally(KafkaFailure.translate(error));
       } else {
         future.complete(value);
       }
@@ -237,13 +244,13 @@ public final class RecordSender implements AutoCloseable {
 
   /**
    * An upper bound of the bytes {@code record} takes alone in an uncompressed batch (record format v2),
-   * to compare with a topic's {@code max.message.bytes} before sending.
+   * compared with the topic's {@code max.message.bytes} before sending.
    *
    * <p>Why: a record over the topic's limit that shares a batch with others makes the producer split
    * and retry that batch without end, until its I/O thread dies of a stack overflow (seen with
    * kafka-clients 4.4.0), and with it every stream. Such a record must not reach the producer.
    */
-  public static long sizeUpperBound(OutgoingRecord record) {
+  static long sizeUpperBound(OutgoingRecord record) {
     final int batchOverhead = 61;
     final int maxVarint = 5;
     final int maxVarlong = 10;

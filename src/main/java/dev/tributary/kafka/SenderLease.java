@@ -1,15 +1,19 @@
 package dev.tributary.kafka;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The use of a {@link RecordSender} by one request, from its checks until its last report. Closing it
- * gives the sender back; closing it twice is harmless.
+ * gives the sender back; closing it twice is harmless. A send whose credentials Kafka rejects (a password
+ * changed, a user deleted) retires the sender: no later request gets it, so the next one proves its
+ * credentials afresh.
  */
 public final class SenderLease implements AutoCloseable {
 
   private final RecordSender sender;
   private final Runnable release;
+  /** Retires the sender; null for a shared sender, whose credentials are the proxy's own. */
   private final Runnable invalidate;
   private final AtomicBoolean released = new AtomicBoolean();
 
@@ -21,18 +25,31 @@ public final class SenderLease implements AutoCloseable {
 
   /** A lease on a sender that is shared by every request and never given back. */
   public static SenderLease shared(RecordSender sender) {
-    return new SenderLease(sender, () -> {}, () -> {});
+    return new SenderLease(sender, () -> {}, null);
   }
 
-  /**
-   * Kafka rejected this sender's credentials (a password changed, a user deleted): no later request
-   * gets this sender, so the next one proves its credentials afresh. Harmless for a shared sender.
-   */
-  public void invalidate() {
-    invalidate.run();
+  /** {@link RecordSender#send}, watching for rejected credentials. */
+  public CompletableFuture<Delivery> send(OutgoingRecord record, TopicRules rules) {
+    CompletableFuture<Delivery> delivery = sender.send(record, rules);
+    if (invalidate != null) {
+      delivery.whenComplete(
+          (stored, error) -> {
+            if (error instanceof KafkaFailure failure && failure.kind() == KafkaFailure.Kind.AUTHENTICATION) {
+              invalidate();
+            }
+          });
+    }
+    return delivery;
   }
 
-  public RecordSender sender() {
+  /** Retires the sender, as a rejected send does; harmless for a shared sender. */
+  void invalidate() {
+    if (invalidate != null) {
+      invalidate.run();
+    }
+  }
+
+  RecordSender sender() {
     return sender;
   }
 

@@ -151,7 +151,7 @@ public final class SenderPool implements AutoCloseable {
    * The producer for {@code credentials}, proving them first if no producer has them yet. May wait for
    * Kafka (at most {@link ClusterMetadata#REQUEST_TIMEOUT}): call it off the container's threads.
    *
-   * @throws org.apache.kafka.common.errors.AuthenticationException when Kafka rejects the credentials
+   * @throws KafkaFailure when Kafka rejects the credentials (kind {@code AUTHENTICATION}) or cannot be asked
    * @throws PoolFullException when the pool is full and every producer in it is in use
    */
   public SenderLease acquire(KafkaCredentials credentials) {
@@ -207,7 +207,7 @@ public final class SenderPool implements AutoCloseable {
       synchronized (this) {
         entries.remove(key, entry);
       }
-      entry.sender.completeExceptionally(e);
+      entry.sender.completeExceptionally(KafkaFailure.translate(e));
     }
   }
 

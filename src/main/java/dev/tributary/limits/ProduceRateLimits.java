@@ -83,6 +83,6 @@ public final class ProduceRateLimits {
             .addLimit(
                 Bandwidth.builder().capacity(perSecond).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
             .build();
-    return new Limit(bucket, countsBytes, "more than " + perSecond + " " + unit + ".");
+    return new Limit(bucket, countsBytes, perSecond + " " + unit);
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -27,12 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The proxy's meters, in one Micrometer registry scraped in Prometheus text format at {@code /metrics}.
@@ -48,17 +46,13 @@ public final class ProxyMetrics {
   /** The {@code topic} label of topics beyond the cap. */
   public static final String OTHER_TOPICS = "_other";
 
-  /** How often new Kafka producer metrics (a new topic, a new broker) are looked for between scrapes. */
-  private static final Duration KAFKA_REFRESH = Duration.ofSeconds(60);
-
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final ScheduledExecutorService scheduler;
   private final int maxTopics;
   private final Set<String> labelledTopics = ConcurrentHashMap.newKeySet();
   private final Map<String, TopicMeters> topics = new ConcurrentHashMap<>();
   private final AtomicInteger streamsOpen = new AtomicInteger();
   private final LongAdder inFlight = new LongAdder();
-  private final Set<CancellableSchedule> producerRefreshes = ConcurrentHashMap.newKeySet();
+  private volatile Runnable beforeScrape = () -> {};
   private final Timer streamDuration;
   private final Timer reportLatency;
   private final MeterProvider<Timer> httpRequests;
@@ -66,11 +60,9 @@ public final class ProxyMetrics {
 
   /**
    * @param maxTopics topics that get a label of their own
-   * @param scheduler refreshes the Kafka producers' meters; no thread is made here
    */
-  public ProxyMetrics(int maxTopics, ScheduledExecutorService scheduler) {
+  public ProxyMetrics(int maxTopics) {
     this.maxTopics = maxTopics;
-    this.scheduler = scheduler;
     registry
         .config()
         .meterFilter(
@@ -135,20 +127,11 @@ public final class ProxyMetrics {
    * Meters named in units Prometheus's conventions reject ({@code promtool check metrics}): the Kafka
    * client's times in nanoseconds and its start time in milliseconds, and Micrometer's process CPU time
    * in nanoseconds ({@code process_cpu_usage} remains). The Kafka totals that matter are published in
-   * seconds instead ({@link #bindProducer}); the averages follow from them ({@code rate()}), and
+   * seconds instead ({@link dev.tributary.kafka.ProducerMeters}); the averages follow from them ({@code rate()}), and
    * transaction times are of no use to a proxy that produces without transactions.
    */
   private static final Pattern NOT_BASE_UNITS =
       Pattern.compile("kafka\\..*\\.time\\.ns\\.(total|avg)|kafka\\.app\\.info\\.start\\.time\\.ms|process\\.cpu\\.time");
-
-  /** The Kafka client's totals in nanoseconds that are republished in seconds, by their Kafka name. */
-  private static final Map<String, String> KAFKA_NANOS_TOTALS =
-      Map.of(
-          "io-wait-time-ns-total", "kafka.producer.io.wait",
-          "io-time-ns-total", "kafka.producer.io",
-          "bufferpool-wait-time-ns-total", "kafka.producer.bufferpool.wait",
-          "metadata-wait-time-ns-total", "kafka.producer.metadata.wait",
-          "flush-time-ns-total", "kafka.producer.flush");
 
   /**
    * Names and help that pass Prometheus's checks: a gauge may not end in {@code _count}, and every meter
@@ -202,47 +185,25 @@ public final class ProxyMetrics {
     streamDuration.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /**
-   * Publishes {@code producer}'s own metrics (Micrometer's Kafka client binder) until the returned
-   * binding is closed, which must happen before the producer is closed.
-   */
-  public AutoCloseable bindProducer(Producer<?, ?> producer) {
-    CancellableSchedule schedule = new CancellableSchedule(scheduler);
-    KafkaClientMetrics binder = new KafkaClientMetrics(producer, List.of(), schedule, KAFKA_REFRESH);
-    binder.bindTo(registry);
-    producerRefreshes.add(schedule);
-    List<Meter> inSeconds = new ArrayList<>();
-    producer.metrics().forEach((name, metric) -> {
-      String meter = KAFKA_NANOS_TOTALS.get(name.name());
-      if (meter != null && name.group().equals("producer-metrics")) {
-        inSeconds.add(
-            FunctionCounter.builder(meter, metric, m -> ((Number) m.metricValue()).doubleValue() / 1e9)
-                .description(name.description())
-                .baseUnit("seconds")
-                .tag("client.id", name.tags().getOrDefault("client-id", ""))
-                .register(registry));
-      }
-    });
-    return () -> {
-      producerRefreshes.remove(schedule);
-      schedule.shutdownNow();
-      binder.close();
-      inSeconds.forEach(registry::remove);
-    };
+  /** Where meters are registered: the Kafka producers' own ({@link dev.tributary.kafka.ProducerMeters}) join them. */
+  public MeterRegistry registry() {
+    return registry;
   }
 
-  /**
-   * Every meter in Prometheus text format (version 0.0.4). The Kafka producers' meters are looked for
-   * first, so a topic produced to a moment ago already has its producer meters.
-   */
+  /** Runs {@code refresh} before each scrape: meters registered lazily show what happened a moment ago. */
+  public void refreshBeforeScrape(Runnable refresh) {
+    beforeScrape = refresh;
+  }
+
+  /** Every meter in Prometheus text format (version 0.0.4). */
   public String scrape() {
-    producerRefreshes.forEach(CancellableSchedule::runPeriodicNow);
+    beforeScrape.run();
     return registry.scrape();
   }
 
   /** As {@link #scrape()}, in the exposition format of {@code contentType} (Prometheus text or OpenMetrics). */
   public String scrape(String contentType) {
-    producerRefreshes.forEach(CancellableSchedule::runPeriodicNow);
+    beforeScrape.run();
     return registry.scrape(contentType);
   }
 

@@ -112,10 +112,10 @@ final class BodyReader implements ReadListener {
     void unreadable(TributaryException error, boolean cutOff);
 
     /**
-     * The container could not read the body ({@code detail} says so in the user's words): broken chunked
-     * framing on a connection that still works, or a connection that is gone. Nothing more is read.
+     * The container could not read the body: broken chunked framing on a connection that still works, or
+     * a connection that is gone. Nothing more is read.
      */
-    void failed(String detail);
+    void failed();
 
     /** Reading stopped before the end: {@link #stop} was called. */
     void stopped();
@@ -292,7 +292,7 @@ final class BodyReader implements ReadListener {
         if (isTimeout(failure)) {
           sink.ended();
         } else {
-          sink.failed("The request body could not be read: its framing is broken or it ended early.");
+          sink.failed();
         }
         return;
       }
@@ -382,7 +382,7 @@ final class BodyReader implements ReadListener {
       int invalid = utf8.check(buffer, 0, length);
       feed(buffer, invalid < 0 ? length : invalid); // the records before an invalid byte still count
       if (invalid >= 0 && !done) {
-        malformed("The request body is not valid UTF-8 (at byte offset " + utf8.bodyOffset(invalid, 0) + ").");
+        unreadable(TributaryException.of(ErrorCode.BODY_NOT_UTF8, utf8.bodyOffset(invalid, 0)), false);
         return;
       }
     }
@@ -410,7 +410,7 @@ final class BodyReader implements ReadListener {
       arrivingSince = now;
       arrivingRecord = inRecord;
     } else if (now - arrivingSince > arrivalNanos) {
-      unreadable(TributaryException.of(ErrorCode.RECORD_TOO_SLOW, String.valueOf(arrivalNanos / 1_000_000)), true);
+      unreadable(TributaryException.of(ErrorCode.RECORD_TOO_SLOW, arrivalNanos / 1_000_000), true);
     }
   }
 
@@ -445,7 +445,7 @@ final class BodyReader implements ReadListener {
   private void end() throws IOException {
     leaveRest = true;
     if (!latin1 && !utf8.complete()) {
-      malformed("The request body is not valid UTF-8 (it ends inside a character).");
+      unreadable(TributaryException.of(ErrorCode.BODY_ENDS_INSIDE_CHARACTER), false);
       return;
     }
     try {
@@ -466,12 +466,7 @@ final class BodyReader implements ReadListener {
 
   /** A record over the limit is cut off: what follows is not read, not even to discard it. */
   private void tooLarge() {
-    unreadable(
-        TributaryException.of(
-            ErrorCode.RECORD_TOO_LARGE,
-            "The record is larger than the maximum of " + maxRecordBytes
-                + " bytes (api.v3.produce.request.size.limit.max.bytes)."),
-        true);
+    unreadable(TributaryException.of(ErrorCode.RECORD_TOO_LARGE, maxRecordBytes), true);
   }
 
   private void unreadable(TributaryException error, boolean cutOff) {

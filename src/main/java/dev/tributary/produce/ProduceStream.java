@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.api.ErrorResponse;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
+import dev.tributary.errors.FailureLog;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.Delivery;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderLease;
+import dev.tributary.kafka.TopicRules;
 import dev.tributary.metrics.ProxyMetrics;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
@@ -19,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * One produce request: reads records ({@link BodyReader}), sends each to Kafka in order, and writes one
@@ -78,6 +79,7 @@ final class ProduceStream
   private final AtomicLong heldReports = new AtomicLong();
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean serverFaultLogged = new AtomicBoolean();
   private final AtomicInteger endHolds = new AtomicInteger(1);
   private final BodyReader reader;
   /** Whose producer this stream's records go to; null until the request's checks passed. */
@@ -142,7 +144,7 @@ final class ProduceStream
    * thrown away the rest of the body (so a client still sending it can read the answer).
    */
   void refuse(Throwable failure) {
-    close(Errors.httpStatus(failure));
+    close(Errors.toFailure(failure).httpStatus());
     discardRest(() -> exchange.answer(failure));
   }
 
@@ -232,12 +234,12 @@ final class ProduceStream
    * within {@link #WRITE_GRACE_MS}, the exchange ends as failed, and they are counted as undelivered.
    */
   @Override
-  public void failed(String detail) {
-    unreadable(TributaryException.of(ErrorCode.MALFORMED_STREAM, detail), false);
+  public void failed() {
+    unreadable(TributaryException.of(ErrorCode.BODY_UNREADABLE), false);
     writeGrace = context.scheduler().schedule(
         () -> {
           if (!closed.get()) {
-            exchange.failed(new IOException("The connection failed: " + detail));
+            exchange.failed(new IOException("The connection failed: the request body could not be read"));
           }
         },
         WRITE_GRACE_MS,
@@ -266,8 +268,9 @@ final class ProduceStream
       return;
     }
     PreparedRecord prepared;
+    TopicRules rules = context.metadata().rules(topic);
     try {
-      prepared = context.builder().build(topic, context.reader().read(tokens), context.metadata().rules(topic));
+      prepared = context.builder().build(topic, context.reader().read(tokens), rules);
       Integer partition = prepared.record().partition();
       if (partition != null && !context.metadata().hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
@@ -278,7 +281,7 @@ final class ProduceStream
       reject(e, bytes, readNanos);
       return;
     }
-    CompletableFuture<Delivery> delivery = lease.sender().send(prepared.record());
+    CompletableFuture<Delivery> delivery = lease.send(prepared.record(), rules);
     reports.add(
         new ReportWriter.Pending(
             delivery, (held, nanos) -> decide(delivery, prepared, held, nanos), bytes, readNanos));
@@ -286,7 +289,7 @@ final class ProduceStream
 
   /** Runs on the worker: queues an error report in this record's place. */
   private void reject(Throwable error, long bytes, long readNanos) {
-    ErrorResponse body = Errors.toFailure(error).body();
+    ErrorResponse body = logged(Errors.toFailure(error)).body();
     reports.add(
         new ReportWriter.Pending(
             CompletableFuture.completedFuture(null), (held, nanos) -> held.failed(body, nanos), bytes, readNanos));
@@ -299,10 +302,7 @@ final class ProduceStream
     try {
       stored = delivery.join();
     } catch (CompletionException e) {
-      if (e.getCause() instanceof AuthenticationException) {
-        lease.invalidate(); // the next request with these credentials proves them again
-      }
-      held.failed(Errors.toFailure(e).body(), readNanos);
+      held.failed(logged(Errors.toFailure(e)).body(), readNanos);
       return;
     }
     held.produced(
@@ -312,6 +312,17 @@ final class ProduceStream
         ReportEncoder.data(prepared.key()),
         ReportEncoder.data(prepared.value()),
         readNanos);
+  }
+
+  /**
+   * Logs a record's server-side failure: the first of the stream (the rest are counted in the metrics by
+   * error code; an outage fails every record alike), and every unexpected one.
+   */
+  private Errors.Failure logged(Errors.Failure failure) {
+    if (failure.serverFault() && (failure.unexpected() || !serverFaultLogged.getAndSet(true))) {
+      FailureLog.log(failure, "a record of topic " + topic);
+    }
+    return failure;
   }
 
   // ---- endings ----

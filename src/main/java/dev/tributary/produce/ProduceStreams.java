@@ -92,7 +92,7 @@ public final class ProduceStreams {
     try {
       stream = new ProduceStream(this, exchange, clusterId, topic, isLatin1(contentType), accessLog, startNanos);
     } catch (IOException | RuntimeException e) {
-      accessLog.refused(Errors.httpStatus(e), System.nanoTime() - startNanos);
+      accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure
       return;
     }
@@ -102,9 +102,7 @@ public final class ProduceStreams {
           SenderLease lease = null;
           try {
             if (!metadata.reachable()) {
-              throw TributaryException.of(
-                  ErrorCode.KAFKA_RETRIABLE_ERROR,
-                  "Kafka is not reachable: " + metadata.unreachableReason() + ". Retry later.");
+              throw TributaryException.of(ErrorCode.KAFKA_UNREACHABLE, metadata.unreachableReason());
             }
             lease = authenticator.authenticate(authorization);
             check(clusterId, topic);

@@ -12,7 +12,6 @@ import dev.tributary.api.ProduceResponseData;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.OutgoingRecord;
-import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.TopicRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,8 +26,9 @@ import java.util.List;
  * Turns a {@link ProduceRequest} into the bytes Kafka stores (spec section 2). Every rule a record can
  * break is checked here and thrown as a {@link TributaryException}, so a bad record is reported before
  * anything is sent: the API document's rules, valid Unicode, and the topic's own rules (timestamp bounds,
- * compaction, size), which the broker would otherwise enforce by refusing the record's whole producer
- * batch, with other streams' records in it.
+ * compaction), which the broker would otherwise enforce by refusing the record's whole producer batch,
+ * with other streams' records in it. (The topic's size limit is the sender's to enforce: see {@link
+ * dev.tributary.kafka.RecordSender#send}.)
  */
 final class RecordBuilder {
 
@@ -61,24 +61,14 @@ final class RecordBuilder {
     if (record.timestamp() != null && rules.createTime()) {
       long ahead = record.timestamp() - System.currentTimeMillis();
       if (ahead > rules.timestampAfterMaxMs()) {
-        throw TributaryException.badRequest(
-            "timestamp=" + echo(timestamp) + " is later than this topic accepts: at most " + rules.timestampAfterMaxMs()
-                + " ms after now (message.timestamp.after.max.ms).");
+        throw TributaryException.of(ErrorCode.TIMESTAMP_TOO_LATE, echo(timestamp), rules.timestampAfterMaxMs());
       }
       if (-ahead > rules.timestampBeforeMaxMs()) {
-        throw TributaryException.badRequest(
-            "timestamp=" + echo(timestamp) + " is earlier than this topic accepts: at most "
-                + rules.timestampBeforeMaxMs() + " ms before now (message.timestamp.before.max.ms).");
+        throw TributaryException.of(ErrorCode.TIMESTAMP_TOO_EARLY, echo(timestamp), rules.timestampBeforeMaxMs());
       }
     }
     if (rules.compacted() && record.key() == null) {
-      throw TributaryException.badRequest("this topic is compacted (cleanup.policy=compact): a record needs a key.");
-    }
-    if (RecordSender.sizeUpperBound(record) > rules.maxMessageBytes()) {
-      throw TributaryException.of(
-          ErrorCode.RECORD_TOO_LARGE,
-          "The record is larger than the topic's maximum message size (max.message.bytes=" + rules.maxMessageBytes()
-              + ").");
+      throw TributaryException.of(ErrorCode.KEY_REQUIRED);
     }
   }
 
@@ -90,16 +80,16 @@ final class RecordBuilder {
     switch (data.type()) {
       case BINARY:
         if (!value.isText()) {
-          throw TributaryException.badRequest("data=" + echo(value.toString()) + " is not a base64 string.");
+          throw TributaryException.of(ErrorCode.NOT_BASE64, echo(value.toString()));
         }
         byte[] decoded = base64(value.text());
         if (decoded == null) {
-          throw TributaryException.badRequest("data=" + echo(value.text()) + " is not a valid base64 string.");
+          throw TributaryException.of(ErrorCode.INVALID_BASE64, echo(value.text()));
         }
         return decoded;
       case STRING:
         if (!value.isText()) {
-          throw TributaryException.badRequest("data=" + echo(value.toString()) + " is not a string.");
+          throw TributaryException.of(ErrorCode.NOT_A_STRING, echo(value.toString()));
         }
         return utf8(value.text(), field + ".data");
       case JSON:
@@ -131,8 +121,7 @@ final class RecordBuilder {
   private static String valid(String text, String field) {
     int surrogate = Unicode.unpairedSurrogate(text);
     if (surrogate >= 0) {
-      throw TributaryException.badRequest(
-          field + " is not valid Unicode: it has an unpaired surrogate (\\u" + Integer.toHexString(surrogate) + ").");
+      throw TributaryException.of(ErrorCode.UNPAIRED_SURROGATE, field, Integer.toHexString(surrogate));
     }
     return text;
   }
@@ -150,8 +139,7 @@ final class RecordBuilder {
       if (header.value() != null) {
         value = base64(header.value());
         if (value == null) {
-          throw TributaryException.badRequest(
-              "header " + echo(header.name()) + " has a value that is not a valid base64 string.");
+          throw TributaryException.of(ErrorCode.INVALID_HEADER_VALUE, echo(header.name()));
         }
       }
       result.add(new OutgoingRecord.Header(header.name(), value));
@@ -167,16 +155,15 @@ final class RecordBuilder {
     try {
       instant = Instant.parse(timestamp);
     } catch (DateTimeException e) {
-      throw TributaryException.badRequest(
-          "timestamp=" + echo(timestamp) + " is not an ISO-8601 date-time, e.g. 2021-02-05T19:14:42Z.");
+      throw TributaryException.of(ErrorCode.TIMESTAMP_NOT_ISO, echo(timestamp));
     }
     if (instant.isBefore(Instant.EPOCH)) {
-      throw TributaryException.badRequest("timestamp=" + timestamp + " is before 1970-01-01T00:00:00Z.");
+      throw TributaryException.of(ErrorCode.TIMESTAMP_BEFORE_EPOCH, timestamp);
     }
     try {
       return instant.toEpochMilli();
     } catch (ArithmeticException e) {
-      throw TributaryException.badRequest("timestamp=" + echo(timestamp) + " is out of range.");
+      throw TributaryException.of(ErrorCode.TIMESTAMP_OUT_OF_RANGE, echo(timestamp));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tributary.produce;
 
 import dev.tributary.errors.Errors;
+import dev.tributary.errors.FailureLog;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
@@ -205,7 +206,9 @@ final class ReportWriter implements WriteListener {
       try {
         head.outcome().addTo(held, head.readNanos());
       } catch (RuntimeException e) {
-        held.failed(Errors.toFailure(e).body(), head.readNanos());
+        Errors.Failure failure = Errors.toFailure(e);
+        FailureLog.log(failure, "a report");
+        held.failed(failure.body(), head.readNanos());
       }
       listener.reportDecided(head);
     }

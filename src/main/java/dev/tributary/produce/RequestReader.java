@@ -10,6 +10,7 @@ import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ProduceRequest;
 import dev.tributary.api.ProduceRequestData;
 import dev.tributary.api.ProduceRequestHeader;
+import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class RequestReader {
    */
   ProduceRequest read(TokenBuffer tokens) throws IOException {
     if (tokens.firstToken() != JsonToken.START_OBJECT) {
-      throw TributaryException.badRequest("A record must be a JSON object.");
+      throw TributaryException.of(ErrorCode.NOT_AN_OBJECT);
     }
     ProduceRequest request;
     try (JsonParser parser = tokens.asParser()) {
@@ -68,7 +69,7 @@ final class RequestReader {
     try (JsonParser parser = tokens.asParser()) {
       String duplicate = parser.nextToken() == JsonToken.START_OBJECT ? duplicateField(parser, "", true) : null;
       if (duplicate != null) {
-        throw TributaryException.badRequest("Duplicate field \"" + duplicate + "\".");
+        throw TributaryException.of(ErrorCode.DUPLICATE_FIELD, duplicate);
       }
     }
     try (JsonParser parser = tokens.asParser()) {

@@ -60,7 +60,7 @@ class RecordSenderTest {
 
   @Test
   void aRecordIsHandedToTheProducerAsIs() {
-    sender.send(record("v"));
+    sender.send(record("v"), TopicRules.UNKNOWN);
     ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
     assertEquals("t", sent.topic());
     assertEquals(0, sent.partition());
@@ -72,20 +72,23 @@ class RecordSenderTest {
 
   @Test
   void futuresCompleteWhenKafkaAnswersInWhateverOrder() throws Exception {
-    CompletableFuture<Delivery> first = sender.send(record("a"));
-    CompletableFuture<Delivery> second = sender.send(record("b"));
+    CompletableFuture<Delivery> first = sender.send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> second = sender.send(record("b"), TopicRules.UNKNOWN);
     assertFalse(first.isDone());
     producer.completeNext();
     producer.errorNext(new NotEnoughReplicasException("nr"));
     assertEquals(0, first.get().partition());
     ExecutionException e = assertThrows(ExecutionException.class, second::get);
-    assertTrue(e.getCause() instanceof NotEnoughReplicasException);
+    KafkaFailure failure = (KafkaFailure) e.getCause();
+    assertEquals(KafkaFailure.Kind.RETRIABLE, failure.kind(), "Kafka's exception, as the boundary hands it out");
+    assertTrue(failure.getCause() instanceof NotEnoughReplicasException);
+    assertEquals("nr", failure.getMessage());
   }
 
   @Test
   void aRecordKafkaRefusedOnlyForAnotherRecordOfItsBatchIsSentOnceMore() throws Exception {
-    CompletableFuture<Delivery> culprit = sender.send(record("bad"));
-    CompletableFuture<Delivery> innocent = sender.send(record("good"));
+    CompletableFuture<Delivery> culprit = sender.send(record("bad"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> innocent = sender.send(record("good"), TopicRules.UNKNOWN);
     producer.errorNext(new org.apache.kafka.common.InvalidRecordException("refused"));
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     assertTrue(culprit.isCompletedExceptionally());
@@ -100,7 +103,7 @@ class RecordSenderTest {
 
   @Test
   void aRecordRefusedTwiceForAnotherRecordFailsTheSecondTime() {
-    CompletableFuture<Delivery> innocent = sender.send(record("good"));
+    CompletableFuture<Delivery> innocent = sender.send(record("good"), TopicRules.UNKNOWN);
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     timer.runDue();
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
@@ -109,20 +112,34 @@ class RecordSenderTest {
   }
 
   @Test
+  void aRecordOverTheTopicsMaximumMessageSizeNeverReachesTheProducer() {
+    OutgoingRecord record = record("x".repeat(1000));
+    int limit = (int) RecordSender.sizeUpperBound(record) - 1;
+    TopicRules rules = new TopicRules(limit, true, Long.MAX_VALUE, Long.MAX_VALUE, false);
+    CompletableFuture<Delivery> refused = sender.send(record, rules);
+    OversizedRecordException e =
+        (OversizedRecordException) assertThrows(ExecutionException.class, refused::get).getCause();
+    assertEquals(limit, e.maxMessageBytes());
+    assertEquals(0, producer.history().size(), "the producer never saw it");
+    sender.send(record, new TopicRules(limit + 1, true, Long.MAX_VALUE, Long.MAX_VALUE, false));
+    assertEquals(1, producer.history().size(), "at the bound, it is sent");
+  }
+
+  @Test
   void aSynchronousFailureBecomesAFailedFuture() {
     KafkaException closed = new KafkaException("Producer closed");
     producer.sendException = closed;
-    CompletableFuture<Delivery> delivery = sender.send(record("x"));
+    CompletableFuture<Delivery> delivery = sender.send(record("x"), TopicRules.UNKNOWN);
     assertTrue(delivery.isCompletedExceptionally());
-    assertSame(closed, assertThrows(ExecutionException.class, delivery::get).getCause());
+    assertSame(closed, assertThrows(ExecutionException.class, delivery::get).getCause().getCause());
   }
 
   @Test
   void recordsTheProducerCannotTakeYetWaitWithoutAThreadAndGoInOrder() throws Exception {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> first = sender.send(record("a"));
-    CompletableFuture<Delivery> second = sender.send(record("b"));
-    CompletableFuture<Delivery> elsewhere = sender.send(new OutgoingRecord("u", null, null, null, List.of(), null));
+    CompletableFuture<Delivery> first = sender.send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> second = sender.send(record("b"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> elsewhere = sender.send(new OutgoingRecord("u", null, null, null, List.of(), null), TopicRules.UNKNOWN);
     assertEquals(1, producer.history().size(), "only the other topic's record reached the producer");
     assertEquals("u", producer.history().get(0).topic());
     timer.advance(500);
@@ -136,7 +153,7 @@ class RecordSenderTest {
     producer.completeNext();
     producer.completeNext();
     assertTrue(first.isDone() && second.isDone() && elsewhere.isDone());
-    CompletableFuture<Delivery> later = sender.send(record("c"));
+    CompletableFuture<Delivery> later = sender.send(record("c"), TopicRules.UNKNOWN);
     assertEquals(4, producer.history().size(), "the backlog is gone: straight to the producer");
     assertFalse(later.isDone());
   }
@@ -144,12 +161,12 @@ class RecordSenderTest {
   @Test
   void aHeldRecordFailsOnceItsWaitRunsOut() {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> held = sender.send(record("a"));
+    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
     timer.advance(999);
     assertFalse(held.isDone());
     timer.advance(1 + Backlog.MAX_PAUSE_MS);
     ExecutionException e = assertThrows(ExecutionException.class, held::get);
-    assertTrue(e.getCause() instanceof TimeoutException, e.getCause().toString());
+    assertTrue(e.getCause() instanceof KafkaFailure f && f.kind() == KafkaFailure.Kind.RETRIABLE, e.getCause().toString());
     assertEquals(
         "Kafka is not reachable: the record was not sent, as the producer could not get metadata for topic t for 1000 ms"
             + " (max.block.ms, at most delivery.timeout.ms).",
@@ -161,7 +178,7 @@ class RecordSenderTest {
   @Test
   void whileTheClusterIsSilentRecordsAreHeldWithoutBeingOffered() throws Exception {
     reachable = false;
-    CompletableFuture<Delivery> held = sender.send(record("a"));
+    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
     timer.advance(500);
     assertEquals(List.of(), producer.history(), "not offered: it could only wait");
     reachable = true;
@@ -174,7 +191,7 @@ class RecordSenderTest {
   @Test
   void closingFailsWhatIsStillHeld() {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> held = sender.send(record("a"));
+    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
     sender.close(java.time.Duration.ZERO);
     ExecutionException e = assertThrows(ExecutionException.class, held::get);
     assertEquals("Tributary is stopping: the record was not sent.", e.getCause().getMessage());

@@ -73,8 +73,11 @@ class SenderPoolTest {
   void rejectedCredentialsBuildNoProducerAndAreNotRemembered() {
     SenderPool pool = pool(4);
     pool.acquire(user("alice")).close();
-    assertThrows(SaslAuthenticationException.class, () -> pool.acquire(new KafkaCredentials("alice", "wrong")));
-    assertThrows(SaslAuthenticationException.class, () -> pool.acquire(new KafkaCredentials("alice", "wrong")));
+    for (int attempt = 0; attempt < 2; attempt++) {
+      KafkaFailure e = assertThrows(KafkaFailure.class, () -> pool.acquire(new KafkaCredentials("alice", "wrong")));
+      assertEquals(KafkaFailure.Kind.AUTHENTICATION, e.kind());
+      assertTrue(e.getCause() instanceof SaslAuthenticationException);
+    }
     assertEquals(3, checked.size(), "each attempt with the wrong password is checked by Kafka again");
     assertEquals(1, opened.size());
     assertEquals(1, pool.size());
@@ -98,8 +101,12 @@ class SenderPoolTest {
     SenderLease a = pool.acquire(user("a"));
     pool.acquire(user("b"));
     PoolFullException e = assertThrows(PoolFullException.class, () -> pool.acquire(user("c")));
-    assertEquals(429, dev.tributary.errors.Errors.httpStatus(e));
-    assertEquals("all 2 Kafka producers are in use by other principals; retry later", e.getMessage());
+    assertEquals(2, e.maxSize());
+    dev.tributary.errors.Errors.Failure answer = dev.tributary.errors.Errors.toFailure(e);
+    assertEquals(429, answer.httpStatus());
+    assertEquals(
+        "Request rate limit exceeded: all 2 Kafka producers are in use by other principals; retry later",
+        answer.body().message());
     a.close();
     a.close(); // a second close gives nothing back twice
     pool.acquire(user("c"));

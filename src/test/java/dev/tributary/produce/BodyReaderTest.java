@@ -98,8 +98,8 @@ class BodyReaderTest {
     }
 
     @Override
-    public void failed(String detail) {
-      records.add("failed: " + detail);
+    public void failed() {
+      records.add("failed");
       ended.countDown();
     }
 

@@ -168,16 +168,25 @@ class OutageTest {
       Map<String, Long> copies =
           stored.stream().collect(Collectors.groupingBy(r -> new String(r.value(), StandardCharsets.UTF_8), Collectors.counting()));
       copies.forEach((value, count) -> assertEquals(1L, count, value + " stored " + count + " times"));
-      reports.forEach(
-          (value, got) -> assertEquals(
-              got.get(0).get("error_code").asInt() == 200, copies.containsKey(value), value + ": " + got.get(0)));
+      // A 200 is in Kafka. A 50003 may be too (the README says so): the broker may have stored a batch whose
+      // answer the outage lost, and the producer then expires it. Counted, not forbidden.
+      long storedAnyway = 0;
+      for (Map.Entry<String, List<JsonNode>> report : reports.entrySet()) {
+        boolean produced = report.getValue().get(0).get("error_code").asInt() == 200;
+        if (produced) {
+          assertTrue(copies.containsKey(report.getKey()), report.getKey() + " got 200 but is not in Kafka");
+        } else if (copies.containsKey(report.getKey())) {
+          storedAnyway++;
+        }
+      }
       Http.Reply fresh = Http.post(server.uri(path), record("fresh"));
       assertTrue(fresh.lines().get(0).startsWith("{\"error_code\":200,"), fresh.body());
 
       long downReports = answeredAt.values().stream().filter(t -> t > downAt && t < upAt).count();
       System.out.printf(
-          "OutageTest: %d records, codes %s, %.1f reports/s while Kafka was down, max %d stream threads (bound %d), refusals in %s ms%n",
-          sentAt.size(), codes, downReports * 1e9 / (upAt - downAt), maxThreads.get(), bound, refusalMillis);
+          "OutageTest: %d records, codes %s (%d of the 50003s stored all the same), %.1f reports/s while Kafka was down,"
+              + " max %d stream threads (bound %d), refusals in %s ms%n",
+          sentAt.size(), codes, storedAnyway, downReports * 1e9 / (upAt - downAt), maxThreads.get(), bound, refusalMillis);
       for (StreamingClient client : clients) {
         client.closeQuietly();
       }

@@ -1,4 +1,4 @@
-package dev.tributary.metrics;
+package dev.tributary.kafka;
 
 import java.util.List;
 import java.util.Queue;
