@@ -113,7 +113,7 @@ public final class TributaryApplication implements ServletContextListener {
     Authenticator authenticator = authenticator(config, producerMeters);
     ProduceStreams streams =
         new ProduceStreams(
-            config,
+            config.stream(),
             mapper,
             authenticator,
             metadata,

@@ -223,14 +223,8 @@ public final class TributaryConfig {
   private final String bootstrapServers;
   private final Map<String, Object> producerProperties;
   private final Map<String, Object> adminProperties;
-  private final Duration streamMaxDuration;
-  private final Duration streamGracePeriod;
+  private final StreamSettings stream;
   private final RateLimits rateLimits;
-  private final long maxRecordBytes;
-  private final long windowRecords;
-  private final long windowBytes;
-  private final long heldReports;
-  private final long recordArrivalMillis;
   private final Authentication authentication;
   private final int metricsTopicsMax;
   private final List<URI> advertisedListeners;
@@ -256,10 +250,6 @@ public final class TributaryConfig {
     adminProps.put(BOOTSTRAP_SERVERS, bootstrapServers);
     this.adminProperties = Map.copyOf(adminProps);
 
-    this.streamMaxDuration =
-        Duration.ofMillis(positiveLong(sources, STREAM_MAX_DURATION, STREAM_MAX_DURATION_DEFAULT));
-    this.streamGracePeriod =
-        Duration.ofMillis(nonNegativeLong(sources, STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DEFAULT));
     long maxRequestSize = 1_048_576;
     Object configured = producerProps.get("max.request.size");
     if (configured != null) {
@@ -270,12 +260,16 @@ public final class TributaryConfig {
       }
     }
     long sizeLimit = wholeNumber(sources, RECORD_SIZE_LIMIT, 2 * maxRequestSize);
-    this.maxRecordBytes = sizeLimit > 0 ? sizeLimit : 2 * maxRequestSize; // 0 or less: no limit of our own
     this.warnings = List.copyOf(unknownKeys(sources));
-    this.windowRecords = positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT);
-    this.windowBytes = positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT);
-    this.heldReports = positiveLong(sources, HELD_REPORTS, HELD_REPORTS_DEFAULT);
-    this.recordArrivalMillis = positiveLong(sources, RECORD_ARRIVAL, RECORD_ARRIVAL_DEFAULT);
+    this.stream =
+        new StreamSettings(
+            Duration.ofMillis(positiveLong(sources, STREAM_MAX_DURATION, STREAM_MAX_DURATION_DEFAULT)),
+            Duration.ofMillis(nonNegativeLong(sources, STREAM_GRACE_PERIOD, STREAM_GRACE_PERIOD_DEFAULT)),
+            sizeLimit > 0 ? sizeLimit : 2 * maxRequestSize, // 0 or less: no limit of our own
+            positiveLong(sources, WINDOW_RECORDS, WINDOW_RECORDS_DEFAULT),
+            positiveLong(sources, WINDOW_BYTES, WINDOW_BYTES_DEFAULT),
+            positiveLong(sources, HELD_REPORTS, HELD_REPORTS_DEFAULT),
+            positiveLong(sources, RECORD_ARRIVAL, RECORD_ARRIVAL_DEFAULT));
     this.rateLimits =
         new RateLimits(
             bool(sources, RATE_LIMIT_ENABLED, false),
@@ -389,37 +383,9 @@ public final class TributaryConfig {
     return adminProperties;
   }
 
-  public Duration streamMaxDuration() {
-    return streamMaxDuration;
-  }
-
-  public Duration streamGracePeriod() {
-    return streamGracePeriod;
-  }
-
-  /** {@value #RECORD_SIZE_LIMIT}: the largest record, in request bytes, a stream may send. */
-  public long maxRecordBytes() {
-    return maxRecordBytes;
-  }
-
-  /** {@value #WINDOW_RECORDS}: records read but not yet reported, per stream. */
-  public long windowRecords() {
-    return windowRecords;
-  }
-
-  /** {@value #WINDOW_BYTES}: request bytes of those records, per stream. */
-  public long windowBytes() {
-    return windowBytes;
-  }
-
-  /** {@value #RECORD_ARRIVAL}: how long one record may take to arrive (ms). */
-  public long recordArrivalMillis() {
-    return recordArrivalMillis;
-  }
-
-  /** {@value #HELD_REPORTS}: reports decided but not yet read by the client, per stream. */
-  public long heldReports() {
-    return heldReports;
+  /** The bounds of each produce stream, as one value. */
+  public StreamSettings stream() {
+    return stream;
   }
 
   public RateLimits rateLimits() {

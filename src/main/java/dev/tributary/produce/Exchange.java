@@ -133,17 +133,23 @@ final class Exchange implements AsyncListener {
   }
 
   /**
-   * The first record arrived: from here on the stream owns the response, which is 200 with reports.
+   * The first record arrived: from here on the stream owns the response, a 200 with reports.
    *
-   * @return the response, or null if the exchange ended first (the client went away)
+   * @return the response's output, or null if the exchange ended first (the client went away) or the
+   *     container could not give the output (the exchange then ends as failed)
    */
-  HttpServletResponse takeOver() {
-    return owner.compareAndSet(Owner.JAXRS, Owner.STREAM) ? response : null;
-  }
-
-  /** The response's output, once the stream took over. */
-  ServletOutputStream output() throws IOException {
-    return response.getOutputStream();
+  ServletOutputStream takeOver() {
+    if (!owner.compareAndSet(Owner.JAXRS, Owner.STREAM)) {
+      return null;
+    }
+    response.setStatus(200);
+    response.setContentType("application/json");
+    try {
+      return response.getOutputStream();
+    } catch (IOException | RuntimeException e) {
+      failed(e);
+      return null;
+    }
   }
 
   /** Whether the response may still be written: the exchange has not ended. */

@@ -50,6 +50,16 @@ final class HeldReports {
     return size == 0;
   }
 
+  /** Holds {@code report}, whose record was read at {@code readNanos}. */
+  void add(DeliveryReport report, long readNanos) {
+    if (report instanceof DeliveryReport.Produced p) {
+      produced(
+          p.partition(), p.offset(), p.timestamp(), ReportEncoder.data(p.key()), ReportEncoder.data(p.value()), readNanos);
+    } else {
+      failed(((DeliveryReport.Failed) report).body(), readNanos);
+    }
+  }
+
   /**
    * A produced record's report.
    *

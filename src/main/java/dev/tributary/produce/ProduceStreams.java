@@ -2,7 +2,7 @@ package dev.tributary.produce;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.auth.Authenticator;
-import dev.tributary.config.TributaryConfig;
+import dev.tributary.config.StreamSettings;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
@@ -12,7 +12,6 @@ import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.metrics.ProxyMetrics;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,22 +23,19 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public final class ProduceStreams {
 
-  private final ObjectMapper mapper;
-  private final RequestReader reader;
-  private final RecordBuilder builder;
+  /** What every stream of a deployment shares. */
+  record Shared(
+      StreamSettings settings,
+      RecordPipeline pipeline,
+      ObjectMapper mapper,
+      ProxyMetrics metrics,
+      Executor pool,
+      ScheduledExecutorService scheduler) {}
+
+  private final Shared shared;
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
-  private final ProduceRateLimits rateLimits;
-  private final ProxyMetrics metrics;
   private final Executor pool;
-  private final ScheduledExecutorService scheduler;
-  private final Duration maxDuration;
-  private final Duration gracePeriod;
-  private final long maxRecordBytes;
-  private final long windowRecords;
-  private final long windowBytes;
-  private final long heldReports;
-  private final long recordArrivalMillis;
 
   /**
    * @param pool runs each stream's record handling and report writing; a task there may wait up to the
@@ -47,7 +43,7 @@ public final class ProduceStreams {
    * @param scheduler fires each stream's maximum-age timer
    */
   public ProduceStreams(
-      TributaryConfig config,
+      StreamSettings settings,
       ObjectMapper mapper,
       Authenticator authenticator,
       ClusterMetadata metadata,
@@ -55,22 +51,12 @@ public final class ProduceStreams {
       ProxyMetrics metrics,
       Executor pool,
       ScheduledExecutorService scheduler) {
-    this.mapper = mapper;
-    this.reader = new RequestReader(mapper);
-    this.builder = new RecordBuilder(mapper);
+    this.shared =
+        new Shared(
+            settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, metrics, pool, scheduler);
     this.authenticator = authenticator;
     this.metadata = metadata;
-    this.rateLimits = rateLimits;
-    this.metrics = metrics;
     this.pool = pool;
-    this.scheduler = scheduler;
-    this.maxDuration = config.streamMaxDuration();
-    this.gracePeriod = config.streamGracePeriod();
-    this.maxRecordBytes = config.maxRecordBytes();
-    this.windowRecords = config.windowRecords();
-    this.windowBytes = config.windowBytes();
-    this.heldReports = config.heldReports();
-    this.recordArrivalMillis = config.recordArrivalMillis();
   }
 
   /**
@@ -90,7 +76,7 @@ public final class ProduceStreams {
     AccessLog accessLog = new AccessLog(exchange.request());
     ProduceStream stream;
     try {
-      stream = new ProduceStream(this, exchange, clusterId, topic, isLatin1(contentType), accessLog, startNanos);
+      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), new StreamLedger(shared.metrics(), topic, accessLog, startNanos));
     } catch (IOException | RuntimeException e) {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure
@@ -142,65 +128,5 @@ public final class ProduceStreams {
       return true;
     }
     throw TributaryException.of(ErrorCode.UNSUPPORTED_CHARSET);
-  }
-
-  ObjectMapper mapper() {
-    return mapper;
-  }
-
-  RequestReader reader() {
-    return reader;
-  }
-
-  RecordBuilder builder() {
-    return builder;
-  }
-
-  ClusterMetadata metadata() {
-    return metadata;
-  }
-
-  ProduceRateLimits rateLimits() {
-    return rateLimits;
-  }
-
-  ProxyMetrics metrics() {
-    return metrics;
-  }
-
-  Executor pool() {
-    return pool;
-  }
-
-  ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  Duration maxDuration() {
-    return maxDuration;
-  }
-
-  Duration gracePeriod() {
-    return gracePeriod;
-  }
-
-  long maxRecordBytes() {
-    return maxRecordBytes;
-  }
-
-  long windowRecords() {
-    return windowRecords;
-  }
-
-  long windowBytes() {
-    return windowBytes;
-  }
-
-  long heldReports() {
-    return heldReports;
-  }
-
-  long recordArrivalMillis() {
-    return recordArrivalMillis;
   }
 }

@@ -1,12 +1,12 @@
 package dev.tributary.produce;
 
-import dev.tributary.errors.Errors;
-import dev.tributary.errors.FailureLog;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
@@ -14,11 +14,11 @@ import java.util.function.BooleanSupplier;
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
  * are ready: one JSON object and {@code \r\n} each, with non-blocking servlet output.
  *
- * <p>A report goes through two stages. Added, it waits for its record's outcome (its {@code ready}
+ * <p>A report goes through two stages. Added, it waits for its record's outcome (its {@code report}
  * future); its record counts in the stream's window of records in flight, with its bytes. Decided (it
  * and every report before it are ready), it is moved at once to the stream's {@link HeldReports} as a
  * few numbers, whether or not the client is reading, and its record leaves the window ({@link
- * Listener#reportDecided}). Written, it leaves the held reports ({@link Listener#reportDone}). So a
+ * Accounts#reportDecided}). Written, it leaves the held reports ({@link Accounts#reportDone}). So a
  * client that reads only after sending its whole body keeps the reading going while its reports wait;
  * the stream bounds how many may wait.
  *
@@ -35,18 +35,17 @@ import java.util.function.BooleanSupplier;
  */
 final class ReportWriter implements WriteListener {
 
-  /** Told as each report moves on. */
-  interface Listener {
-    /** {@code report} is decided and held: its record leaves the window. */
-    void reportDecided(Pending report);
+  /** Told as each report moves on (on the drain's thread). */
+  interface Accounts {
+    /** {@code report} is decided and held: its record, of {@code bytes}, leaves the window. */
+    void reportDecided(DeliveryReport report, long bytes);
 
-    /**
-     * A held report was written with {@code errorCode}, or dropped ({@link #DROPPED}): its client is gone.
-     *
-     * @param readNanos when its record was read
-     */
+    /** A held report was written with {@code errorCode}, or dropped ({@link #DROPPED}); read at {@code readNanos}. */
     void reportDone(int errorCode, long readNanos);
+  }
 
+  /** Told how the writing ends. */
+  interface Listener {
     /** The container reported that writing failed (in {@link #onError}): the client is gone. */
     void writeFailed(Throwable error);
 
@@ -54,23 +53,16 @@ final class ReportWriter implements WriteListener {
     void allDone();
   }
 
-  /** How a ready report is decided: it adds itself to the held reports. */
-  interface Outcome {
-    void addTo(HeldReports held, long readNanos);
-  }
-
-  /** The error code passed to {@link Listener#reportDone} for a report that was not written. */
+  /** The error code passed to {@link Accounts#reportDone} for a report that was not written. */
   static final int DROPPED = -1;
 
-  /**
-   * A report in the queue: ready once {@code ready} completes; {@code bytes} counts in the window;
-   * {@code readNanos} is when its record was read ({@link System#nanoTime}).
-   */
-  record Pending(CompletableFuture<?> ready, Outcome outcome, long bytes, long readNanos) {}
+  /** A report in the queue, ready once {@code report} completes; its record was read at {@code readNanos}. */
+  record Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {}
 
   private final ServletOutputStream out;
   private final BooleanSupplier open;
   private final Executor executor;
+  private final Accounts accounts;
   private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
   private final DrainLoop drain = new DrainLoop(this::drainRound);
@@ -88,25 +80,24 @@ final class ReportWriter implements WriteListener {
   private boolean flushed;
   private boolean done;
 
-  /**
-   * @param open whether the exchange still lets {@code out} be used
-   * @param encoder the stream's report encoder
-   */
+  /** @param open whether the exchange still lets {@code out} be used */
   ReportWriter(
-      ServletOutputStream out, BooleanSupplier open, Executor executor, ReportEncoder encoder, Listener listener) {
+      ServletOutputStream out, BooleanSupplier open, Executor executor, ReportEncoder encoder, Accounts accounts,
+      Listener listener) {
     this.out = out;
     this.open = open;
     this.executor = executor;
+    this.accounts = accounts;
     this.listener = listener;
     this.batch = encoder;
   }
 
-  /** Queues the next report; once {@code ready} completes, its outcome is added on a writer thread. */
+  /** Queues the next report; once it completes, it is held and written on a writer thread. */
   void add(Pending pending) {
     synchronized (this) {
       queue.add(pending);
     }
-    pending.ready().whenComplete((ignored, error) -> schedule());
+    pending.report().whenComplete((ignored, error) -> schedule());
   }
 
   /** No more reports will be added; {@link Listener#allDone} follows once the queued ones are out. */
@@ -175,7 +166,7 @@ final class ReportWriter implements WriteListener {
       }
       do {
         long readNanos = held.oldestReadNanos();
-        listener.reportDone(held.writeOldest(batch), readNanos);
+        accounts.reportDone(held.writeOldest(batch), readNanos);
       } while (batch.size() < BATCH_BYTES && !held.isEmpty());
       unwritten = true;
     }
@@ -197,20 +188,20 @@ final class ReportWriter implements WriteListener {
   }
 
   /**
-   * Moves every report that is ready, with every one before it, to the held reports; one whose outcome
-   * cannot be added is answered with a 500 in its place.
+   * Moves every report that is ready, with every one before it, to the held reports; a report that
+   * failed to be made (a bug) is a 500 in its place.
    */
   private void decideReady() {
     Pending head;
     while ((head = pollReady()) != null) {
+      DeliveryReport report;
       try {
-        head.outcome().addTo(held, head.readNanos());
-      } catch (RuntimeException e) {
-        Errors.Failure failure = Errors.toFailure(e);
-        FailureLog.log(failure, "a report");
-        held.failed(failure.body(), head.readNanos());
+        report = head.report().join();
+      } catch (CompletionException | CancellationException e) {
+        report = DeliveryReport.failed(e);
       }
-      listener.reportDecided(head);
+      held.add(report, head.readNanos());
+      accounts.reportDecided(report, head.bytes());
     }
   }
 
@@ -219,7 +210,7 @@ final class ReportWriter implements WriteListener {
     while (!held.isEmpty()) {
       long readNanos = held.oldestReadNanos();
       held.removeOldest();
-      listener.reportDone(DROPPED, readNanos);
+      accounts.reportDone(DROPPED, readNanos);
     }
     if (isFinished()) {
       complete();
@@ -237,7 +228,7 @@ final class ReportWriter implements WriteListener {
   /** Moves the ready reports at the head of the queue, up to {@link #TAKE}, to {@link #taken}. */
   private synchronized void takeReady() {
     Pending head;
-    while (taken.size() < TAKE && (head = queue.peek()) != null && head.ready().isDone()) {
+    while (taken.size() < TAKE && (head = queue.peek()) != null && head.report().isDone()) {
       taken.add(queue.poll());
     }
   }

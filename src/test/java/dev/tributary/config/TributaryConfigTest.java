@@ -45,7 +45,7 @@ class TributaryConfigTest {
                   "producer.max.request.size", "1000"),
               Map.of(),
               Map.of());
-      assertEquals(2000, config.maxRecordBytes(), "what a record Kafka could take can need, limit " + limit);
+      assertEquals(2000, config.stream().maxRecordBytes(), "what a record Kafka could take can need, limit " + limit);
     }
   }
 
@@ -100,7 +100,7 @@ class TributaryConfigTest {
                 "TRIBUTARY_BOOTSTRAP_SERVERS", "b:9092",
                 "TRIBUTARY_STREAMING_CONNECTION_MAX_DURATION_MS", "1000",
                 "TRIBUTARY_PRODUCER_LINGER_MS", "7"));
-    assertEquals(Duration.ofSeconds(1), config.streamMaxDuration());
+    assertEquals(Duration.ofSeconds(1), config.stream().maxDuration());
     assertEquals("7", config.producerProperties().get("linger.ms"));
   }
 
@@ -111,8 +111,8 @@ class TributaryConfigTest {
         Map.of("bootstrap.servers", "b:9092", "acks", "all", "enable.idempotence", "true"),
         config.producerProperties());
     assertEquals(Map.of("bootstrap.servers", "b:9092"), config.adminProperties());
-    assertEquals(Duration.ofHours(24), config.streamMaxDuration());
-    assertEquals(Duration.ofMillis(500), config.streamGracePeriod());
+    assertEquals(Duration.ofHours(24), config.stream().maxDuration());
+    assertEquals(Duration.ofMillis(500), config.stream().gracePeriod());
   }
 
   @Test

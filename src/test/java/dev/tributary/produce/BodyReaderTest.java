@@ -53,7 +53,10 @@ class BodyReaderTest {
     Records sink = new Records();
     boolean[] open = {false};
     BodyReader reader =
-        new BodyReader(input, new JsonFactory(new ObjectMapper()), false, 1 << 20, 30_000, () -> open[0], sink);
+        new BodyReader(
+            input, new JsonFactory(new ObjectMapper()), false,
+            new dev.tributary.config.StreamSettings(java.time.Duration.ofHours(1), java.time.Duration.ZERO, 1 << 20, 5000, 1 << 20, 5000, 30_000),
+            () -> open[0], sink);
     input.setReadListener(reader);
     container.submit(() -> {}).get(5, TimeUnit.SECONDS); // the container's first callback is over: reading waits
     assertEquals(List.of(), sink.records);
@@ -67,7 +70,7 @@ class BodyReaderTest {
   }
 
   /** Collects what the reader hands out. */
-  private static final class Records implements BodyReader.Sink {
+  private static final class Records implements BodySink {
     final List<String> records = new CopyOnWriteArrayList<>();
     final CountDownLatch ended = new CountDownLatch(1);
     private final ObjectMapper mapper = new ObjectMapper();

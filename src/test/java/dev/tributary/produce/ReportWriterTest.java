@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.api.EmbeddedFormat;
 import dev.tributary.api.ErrorResponse;
+import dev.tributary.errors.Errors;
 import dev.tributary.api.Json;
 import dev.tributary.api.ProduceResponse;
 import dev.tributary.api.ProduceResponseData;
@@ -64,7 +65,7 @@ class ReportWriterTest {
   }
 
   private final Output out = new Output();
-  private final List<ReportWriter.Pending> decided = new ArrayList<>();
+  private final List<DeliveryReport> decided = new ArrayList<>();
   private final List<Integer> codes = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
   private boolean open = true;
@@ -74,9 +75,9 @@ class ReportWriterTest {
           () -> open,
           Runnable::run,
           new ReportEncoder(Json.newMapper(), "c-1", "t"),
-          new ReportWriter.Listener() {
+          new ReportWriter.Accounts() {
             @Override
-            public void reportDecided(ReportWriter.Pending report) {
+            public void reportDecided(DeliveryReport report, long bytes) {
               decided.add(report);
             }
 
@@ -84,7 +85,8 @@ class ReportWriterTest {
             public void reportDone(int errorCode, long readNanos) {
               codes.add(errorCode);
             }
-
+          },
+          new ReportWriter.Listener() {
             @Override
             public void writeFailed(Throwable error) {
               events.add("failed: " + error.getMessage());
@@ -96,8 +98,13 @@ class ReportWriterTest {
             }
           });
 
+  /** A report that is ready when {@code ready} completes: a 400 saying "r" and {@code n}. */
   private static ReportWriter.Pending report(CompletableFuture<?> ready, int n) {
-    return new ReportWriter.Pending(ready, (held, nanos) -> held.failed(new ErrorResponse(400, "r" + n), nanos), 10, 0);
+    return new ReportWriter.Pending(ready.thenApply(done -> failed(new ErrorResponse(400, "r" + n))), 10, 0);
+  }
+
+  private static DeliveryReport failed(ErrorResponse body) {
+    return new DeliveryReport.Failed(new Errors.Failure(body.errorCode(), body, null));
   }
 
   @Test
@@ -173,7 +180,7 @@ class ReportWriterTest {
       int n = i;
       if (i % 7 == 3) {
         ErrorResponse error = new ErrorResponse(400, "r" + i);
-        writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), (held, nanos) -> held.failed(error, nanos), 1, 0));
+        writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(failed(error)), 1, 0));
         expected.append(mapper.writeValueAsString(error)).append("\r\n");
         continue;
       }
@@ -181,9 +188,8 @@ class ReportWriterTest {
       ProduceResponseData value = new ProduceResponseData(EmbeddedFormat.values()[i % 3], i * 3);
       writer.add(
           new ReportWriter.Pending(
-              CompletableFuture.completedFuture(null),
-              (held, nanos) ->
-                  held.produced(n % 5, 1L << 33 | n, 1_600_000_000_000L + n / 10, ReportEncoder.data(key), ReportEncoder.data(value), nanos),
+              CompletableFuture.completedFuture(
+                  new DeliveryReport.Produced(n % 5, 1L << 33 | n, 1_600_000_000_000L + n / 10, key, value)),
               1,
               0));
       expected
@@ -201,7 +207,7 @@ class ReportWriterTest {
 
   @Test
   void aReportThatCannotBeBuiltBecomesA500InItsPlace() {
-    writer.add(new ReportWriter.Pending(CompletableFuture.completedFuture(null), (held, nanos) -> { throw new IllegalStateException("bug"); }, 1, 0));
+    writer.add(new ReportWriter.Pending(CompletableFuture.failedFuture(new IllegalStateException("bug")), 1, 0));
     writer.add(report(CompletableFuture.completedFuture(null), 2));
     assertTrue(
         out.text().matches(

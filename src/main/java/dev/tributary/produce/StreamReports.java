@@ -1,0 +1,87 @@
+package dev.tributary.produce;
+
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.tributary.errors.ErrorCode;
+import dev.tributary.errors.TributaryException;
+import dev.tributary.kafka.SenderLease;
+import jakarta.servlet.ServletOutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One stream's reports, in request order: each record read is counted into the {@link Window}, produced
+ * on the stream's worker by the {@link RecordPipeline}, and its report queued in the record's place for
+ * the {@link ReportWriter}. The calls come from the reading thread, one at a time, in request order; the
+ * worker keeps that order, so reports cannot overtake each other.
+ */
+final class StreamReports {
+
+  private final ProduceStreams.Shared shared;
+  private final Window window;
+  private final String clusterId;
+  private final String topic;
+  private final SerialExecutor worker;
+  private volatile ReportWriter writer;
+
+  StreamReports(ProduceStreams.Shared shared, Window window, String clusterId, String topic) {
+    this.shared = shared;
+    this.window = window;
+    this.clusterId = clusterId;
+    this.topic = topic;
+    this.worker = new SerialExecutor(shared.pool());
+  }
+
+  /** The first record arrived: reports go to {@code out} from now on. */
+  void start(ServletOutputStream out, Exchange exchange, ReportWriter.Listener listener) {
+    writer = new ReportWriter(
+        out, exchange::isOpen, shared.pool(), new ReportEncoder(shared.mapper(), clusterId, topic), window, listener);
+    try {
+      out.setWriteListener(writer);
+    } catch (RuntimeException e) {
+      exchange.failed(e); // reports are dropped; records read are still sent
+    }
+  }
+
+  /** Whether the first record arrived: the request can no longer fail as a whole. */
+  boolean started() {
+    return writer != null;
+  }
+
+  /** A record, produced with {@code lease}'s producer; or, {@code tooOld}, answered 408 unproduced. */
+  void produce(TokenBuffer tokens, long bytes, boolean tooOld, SenderLease lease) {
+    queue(
+        () -> tooOld
+            ? failed(TributaryException.of(ErrorCode.STREAM_TOO_OLD))
+            : shared.pipeline().produce(clusterId, topic, lease, tokens),
+        bytes);
+  }
+
+  /** A last report, {@code error}, for what could not be read. */
+  void fail(TributaryException error) {
+    queue(() -> failed(error), 0);
+  }
+
+  /** After every report queued so far: no more reports ({@link ReportWriter.Listener#allDone} follows). */
+  void finish() {
+    ReportWriter started = writer;
+    worker.execute(started::finish);
+  }
+
+  /** The client is gone: reports are dropped from now on, and the stream finishes once each record has one. */
+  void abandon() {
+    ReportWriter started = writer;
+    if (started != null) {
+      started.abandon();
+    }
+  }
+
+  private void queue(Supplier<CompletableFuture<DeliveryReport>> report, long bytes) {
+    window.read(bytes);
+    long readNanos = System.nanoTime();
+    worker.execute(() -> writer.add(new ReportWriter.Pending(report.get(), bytes, readNanos)));
+  }
+
+  private static CompletableFuture<DeliveryReport> failed(Throwable error) {
+    return CompletableFuture.completedFuture(DeliveryReport.failed(error));
+  }
+}
