@@ -41,7 +41,7 @@ class DeploymentTest {
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TRIBUTARY_BOOTSTRAP_SERVERS") == null);
     Exception e = assertThrows(Exception.class, () -> TributaryServer.start(0, Map.of()));
     String messages = messages(e);
-    assertTrue(messages.contains("Invalid configuration bootstrap.servers: is required."), messages);
+    assertTrue(messages.contains("Invalid configuration bootstrap.servers: is required: Kafka brokers"), messages);
   }
 
   private static String messages(Throwable e) {

@@ -1,7 +1,9 @@
 package dev.tributary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,5 +28,14 @@ class ReadmeTest {
             .filter(heading -> heading.getValue() > 1)
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     assertEquals(Map.of(), repeated, "headings written more than once");
+  }
+
+  @Test
+  void theConfigurationTableIsTheSettingsTable() throws IOException {
+    String readme = Files.readString(Path.of("README.md"));
+    String table = Settings.readmeTable();
+    assertTrue(
+        readme.contains(table),
+        "README's configuration table differs from the settings (config/Settings); paste this:\n" + table);
   }
 }
