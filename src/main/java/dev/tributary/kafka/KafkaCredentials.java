@@ -26,6 +26,21 @@ public record KafkaCredentials(String username, String password) {
     return module + " required username=" + quoted(username) + " password=" + quoted(password) + ";";
   }
 
+  /**
+   * The user name and a digest of the password salted with {@code salt}: equal only for equal
+   * credentials, and never the password itself.
+   */
+  String poolKey(byte[] salt) {
+    try {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      digest.update(salt);
+      digest.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return username + '\u0000' + java.util.Base64.getEncoder().encodeToString(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every Java runtime has SHA-256", e);
+    }
+  }
+
   /** A JAAS quoted string: Kafka's parser reads backslash escapes inside quotes. */
   private static String quoted(String text) {
     return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';

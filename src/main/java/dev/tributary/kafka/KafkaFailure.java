@@ -1,5 +1,7 @@
 package dev.tributary.kafka;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.InvalidRecordException;
@@ -79,31 +81,23 @@ public final class KafkaFailure extends RuntimeException {
     return translated instanceof RuntimeException r ? r : new CompletionException(translated);
   }
 
-  /** The kinds of spec section 4's table. */
+  /** Spec section 4's table: the first type {@code e} is an instance of gives its kind; else OTHER. */
+  private static final List<Map.Entry<Class<? extends KafkaException>, Kind>> KINDS =
+      List.of(
+          Map.entry(AuthenticationException.class, Kind.AUTHENTICATION),
+          Map.entry(AuthorizationException.class, Kind.AUTHORIZATION),
+          Map.entry(UnknownTopicOrPartitionException.class, Kind.UNKNOWN_TOPIC_OR_PARTITION),
+          Map.entry(RecordTooLargeException.class, Kind.RECORD_TOO_LARGE),
+          Map.entry(InvalidTimestampException.class, Kind.INVALID_TIMESTAMP),
+          Map.entry(InvalidRecordException.class, Kind.INVALID_RECORD),
+          Map.entry(BrokerNotAvailableException.class, Kind.BROKER_NOT_AVAILABLE),
+          Map.entry(RetriableException.class, Kind.RETRIABLE));
+
   private static Kind kind(KafkaException e) {
-    if (e instanceof AuthenticationException) {
-      return Kind.AUTHENTICATION;
-    }
-    if (e instanceof AuthorizationException) {
-      return Kind.AUTHORIZATION;
-    }
-    if (e instanceof UnknownTopicOrPartitionException) {
-      return Kind.UNKNOWN_TOPIC_OR_PARTITION;
-    }
-    if (e instanceof RecordTooLargeException) {
-      return Kind.RECORD_TOO_LARGE;
-    }
-    if (e instanceof InvalidTimestampException) {
-      return Kind.INVALID_TIMESTAMP;
-    }
-    if (e instanceof InvalidRecordException) {
-      return Kind.INVALID_RECORD;
-    }
-    if (e instanceof BrokerNotAvailableException) {
-      return Kind.BROKER_NOT_AVAILABLE;
-    }
-    if (e instanceof RetriableException) {
-      return Kind.RETRIABLE;
+    for (Map.Entry<Class<? extends KafkaException>, Kind> entry : KINDS) {
+      if (entry.getKey().isInstance(e)) {
+        return entry.getValue();
+      }
     }
     return Kind.OTHER;
   }

@@ -1,6 +1,8 @@
 package dev.tributary.kafka;
 
 import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import java.util.Objects;
 
 /**
@@ -28,6 +30,44 @@ public record OutgoingRecord(
     if (timestamp != null && timestamp < 0) {
       throw new IllegalArgumentException("timestamp < 0: " + timestamp);
     }
+  }
+
+  /** The bytes the record carries: key, value, and header names and values. */
+  public long payloadBytes() {
+    long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+    for (Header header : headers) {
+      size += header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      size += header.value() == null ? 0 : header.value().length;
+    }
+    return size;
+  }
+
+  /**
+   * An upper bound of the bytes this record takes alone in an uncompressed batch (record format v2),
+   * compared with the topic's {@code max.message.bytes} before sending.
+   *
+   * <p>Why: a record over the topic's limit that shares a batch with others makes the producer split
+   * and retry that batch without end, until its I/O thread dies of a stack overflow (seen with
+   * kafka-clients 4.4.0), and with it every stream. Such a record must not reach the producer.
+   */
+  long sizeUpperBound() {
+    final int batchOverhead = 61;
+    final int maxVarint = 5;
+    final int maxVarlong = 10;
+    // Length, attributes, timestamp delta, offset delta, key and value lengths, header count; then
+    // each header's two lengths.
+    long fixed = maxVarint + 1 + maxVarlong + maxVarint + maxVarint + maxVarint + maxVarint;
+    return batchOverhead + fixed + 2L * maxVarint * headers.size() + payloadBytes();
+  }
+
+  /** This record as the Kafka producer takes it. */
+  ProducerRecord<byte[], byte[]> toProducerRecord() {
+    org.apache.kafka.common.header.Header[] kafkaHeaders = new org.apache.kafka.common.header.Header[headers.size()];
+    for (int i = 0; i < kafkaHeaders.length; i++) {
+      Header header = headers.get(i);
+      kafkaHeaders[i] = new RecordHeader(header.name(), header.value());
+    }
+    return new ProducerRecord<>(topic, partition, timestamp, key, value, java.util.Arrays.asList(kafkaHeaders));
   }
 
   /** A record header; names may repeat, and order is kept. */

@@ -8,16 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -102,23 +100,15 @@ public final class RecordSender implements AutoCloseable {
     return value == null ? fallback : Long.parseLong(value.toString().trim());
   }
 
-  /**
-   * A sender over {@code producer}, which it then owns and closes; a record the producer refuses for now
-   * waits at most {@code waitMillis}, offered again on {@code timer} (which also tells the time).
-   */
+  /** A sender over {@code producer}, which it owns; refused records wait {@code waitMillis} at most, on {@code timer}. */
   public RecordSender(
       Producer<byte[], byte[]> producer, ScheduledExecutorService timer, BooleanSupplier reachable, long waitMillis, LongSupplier nanoTime) {
     this(producer, () -> {}, timer, timer, reachable, waitMillis, nanoTime);
   }
 
   private RecordSender(
-      Producer<byte[], byte[]> producer,
-      AutoCloseable metrics,
-      ScheduledExecutorService timer,
-      Executor drainer,
-      BooleanSupplier reachable,
-      long waitMillis,
-      LongSupplier nanoTime) {
+      Producer<byte[], byte[]> producer, AutoCloseable metrics, ScheduledExecutorService timer, Executor drainer,
+      BooleanSupplier reachable, long waitMillis, LongSupplier nanoTime) {
     this.producer = producer;
     this.metrics = metrics;
     this.timer = timer;
@@ -132,47 +122,50 @@ public final class RecordSender implements AutoCloseable {
    * Hands {@code record} to the producer, or holds it until the producer can take it. Never blocks.
    *
    * <p>A record larger than {@code rules} (its topic's) let the broker take is refused here, before the
-   * producer sees it ({@link #sizeUpperBound} says why it must never see one).
+   * producer sees it ({@link OutgoingRecord#sizeUpperBound} says why it must never see one).
    *
-   * <p>Records sent from one thread to one partition are stored in the order sent. The returned future
-   * completes on the producer's I/O thread or on the timer, so whatever depends on it must move
-   * elsewhere before doing any work that could block (see {@link
-   * org.apache.kafka.clients.producer.Callback}).
-   *
-   * @return completes with where the record was stored, or fails with a {@link KafkaFailure} (kind
-   *     {@code RETRIABLE} if the producer could not take it in time) or an {@link OversizedRecordException}
+   * <p>Records sent from one thread to one partition are stored in the order sent. {@code answer} makes
+   * what the returned future completes with, from where the record was stored or from why it was not: a
+   * {@link KafkaFailure} (kind {@code RETRIABLE} if the producer could not take it in time) or an {@link
+   * OversizedRecordException}. It runs on the producer's I/O thread or on the timer (see {@link
+   * org.apache.kafka.clients.producer.Callback}), so it must be quick and never block; so must whatever
+   * depends on the future.
    */
-  public CompletableFuture<Delivery> send(OutgoingRecord record, TopicRules rules) {
-    if (sizeUpperBound(record) > rules.maxMessageBytes()) {
-      return CompletableFuture.failedFuture(new OversizedRecordException(rules.maxMessageBytes()));
+  public <T> CompletableFuture<T> send(
+      OutgoingRecord record, TopicRules rules, BiFunction<Delivery, Throwable, T> answer) {
+    CompletableFuture<T> answered = new CompletableFuture<>();
+    send(record, rules, (stored, error) -> {
+      try {
+        answered.complete(answer.apply(stored, error));
+      } catch (RuntimeException e) {
+        answered.completeExceptionally(e); // a bug in answer: the future still completes
+      }
+    });
+    return answered;
+  }
+
+  /** Sends, then tells {@code then} where the record was stored, or why not (translated). */
+  private void send(OutgoingRecord record, TopicRules rules, BiConsumer<Delivery, Throwable> then) {
+    if (record.sizeUpperBound() > rules.maxMessageBytes()) {
+      then.accept(null, new OversizedRecordException(rules.maxMessageBytes()));
+      return;
     }
-    CompletableFuture<Delivery> delivery = new CompletableFuture<>();
+    BiConsumer<Delivery, Throwable> translated =
+        (stored, error) -> then.accept(stored, error == null ? null : KafkaFailure.translate(error));
     attempt(record)
         .whenComplete(
             (stored, error) -> {
               if (error != null && isInnocent(error)) {
-                timer.execute(() -> attempt(record).whenComplete(RecordSender.into(delivery)));
+                timer.execute(() -> attempt(record).whenComplete(translated));
               } else {
-                RecordSender.<Delivery>into(delivery).accept(stored, error);
+                translated.accept(stored, error);
               }
             });
-    return delivery;
   }
 
   /** Whether {@code error} only says that another record of the same batch was invalid. */
   static boolean isInnocent(Throwable error) {
     return error.getClass() == KafkaException.class && INNOCENT.equals(error.getMessage());
-  }
-
-  /** Completes {@code future} as the boundary hands failures out: Kafka's exceptions translated. */
-  private static <T> BiConsumer<T, Throwable> into(CompletableFuture<T> future) {
-    return (value, error) -> {
-      if (error != null) {
-        future.completeExceptionally(KafkaFailure.translate(error));
-      } else {
-        future.complete(value);
-      }
-    };
   }
 
   /** One try: to the producer, or behind the records of its topic that the producer refused. */
@@ -215,7 +208,7 @@ public final class RecordSender implements AutoCloseable {
     CompletableFuture<Delivery> delivery = held.delivery();
     try {
       producer.send(
-          toProducerRecord(held.record()),
+          held.record().toProducerRecord(),
           (metadata, error) -> {
             if (error == null) {
               delivery.complete(new Delivery(metadata.partition(), metadata.offset(), metadata.timestamp()));
@@ -230,49 +223,6 @@ public final class RecordSender implements AutoCloseable {
     }
     returned[0] = true;
     return refused[0];
-  }
-
-  /** The bytes the record carries: key, value, and header names and values. */
-  public static long payloadBytes(OutgoingRecord record) {
-    long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-    for (OutgoingRecord.Header header : record.headers()) {
-      size += header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-      size += header.value() == null ? 0 : header.value().length;
-    }
-    return size;
-  }
-
-  /**
-   * An upper bound of the bytes {@code record} takes alone in an uncompressed batch (record format v2),
-   * compared with the topic's {@code max.message.bytes} before sending.
-   *
-   * <p>Why: a record over the topic's limit that shares a batch with others makes the producer split
-   * and retry that batch without end, until its I/O thread dies of a stack overflow (seen with
-   * kafka-clients 4.4.0), and with it every stream. Such a record must not reach the producer.
-   */
-  static long sizeUpperBound(OutgoingRecord record) {
-    final int batchOverhead = 61;
-    final int maxVarint = 5;
-    final int maxVarlong = 10;
-    // Length, attributes, timestamp delta, offset delta, key and value lengths, header count; then
-    // each header's two lengths.
-    long fixed = maxVarint + 1 + maxVarlong + maxVarint + maxVarint + maxVarint + maxVarint;
-    return batchOverhead + fixed + 2L * maxVarint * record.headers().size() + payloadBytes(record);
-  }
-
-  private static ProducerRecord<byte[], byte[]> toProducerRecord(OutgoingRecord record) {
-    Header[] headers = new Header[record.headers().size()];
-    for (int i = 0; i < headers.length; i++) {
-      OutgoingRecord.Header header = record.headers().get(i);
-      headers[i] = new RecordHeader(header.name(), header.value());
-    }
-    return new ProducerRecord<>(
-        record.topic(),
-        record.partition(),
-        record.timestamp(),
-        record.key(),
-        record.value(),
-        java.util.Arrays.asList(headers));
   }
 
   /**

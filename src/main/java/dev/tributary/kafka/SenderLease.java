@@ -2,6 +2,7 @@ package dev.tributary.kafka;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 
 /**
  * The use of a {@link RecordSender} by one request, from its checks until its last report. Closing it
@@ -28,18 +29,21 @@ public final class SenderLease implements AutoCloseable {
     return new SenderLease(sender, () -> {}, null);
   }
 
-  /** {@link RecordSender#send}, watching for rejected credentials. */
-  public CompletableFuture<Delivery> send(OutgoingRecord record, TopicRules rules) {
-    CompletableFuture<Delivery> delivery = sender.send(record, rules);
-    if (invalidate != null) {
-      delivery.whenComplete(
-          (stored, error) -> {
-            if (error instanceof KafkaFailure failure && failure.kind() == KafkaFailure.Kind.AUTHENTICATION) {
-              invalidate();
-            }
-          });
+  /** {@link RecordSender#send(OutgoingRecord, TopicRules, BiFunction)}, watching for rejected credentials. */
+  public <T> CompletableFuture<T> send(
+      OutgoingRecord record, TopicRules rules, BiFunction<Delivery, Throwable, T> answer) {
+    if (invalidate == null) {
+      return sender.send(record, rules, answer);
     }
-    return delivery;
+    return sender.send(
+        record,
+        rules,
+        (stored, error) -> {
+          if (error instanceof KafkaFailure failure && failure.kind() == KafkaFailure.Kind.AUTHENTICATION) {
+            invalidate();
+          }
+          return answer.apply(stored, error);
+        });
   }
 
   /** Retires the sender, as a rejected send does; harmless for a shared sender. */

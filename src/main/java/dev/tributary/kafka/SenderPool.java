@@ -1,13 +1,8 @@
 package dev.tributary.kafka;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,10 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,18 +46,12 @@ public final class SenderPool implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SenderPool.class.getName());
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Map<String, Object> producerProperties;
-  private final Map<String, Object> checkProperties;
-  private final String mechanism;
+  private final SenderFactory factory;
   private final int maxSize;
   private final long idleNanos;
   private final Executor closer;
-  private final Function<Map<String, Object>, RecordSender> open;
-  private final BiConsumer<Map<String, Object>, Duration> check;
   private final LongSupplier nanoTime;
   private final byte[] salt = new byte[16];
-  private final String clientIdPrefix;
-  private final AtomicLong clientIds = new AtomicLong();
   /** In access order: the first entry is the least recently used. Guarded by {@code this}. */
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
   private boolean closed;
@@ -80,71 +66,28 @@ public final class SenderPool implements AutoCloseable {
   /** Retired producers some request still holds. Guarded by {@code this}. */
   private final Set<Entry> retired = new HashSet<>();
 
-  SenderPool(
-      Map<String, Object> producerProperties,
-      Map<String, Object> checkProperties,
-      String mechanism,
-      int maxSize,
-      Duration idleTimeout,
-      Executor closer,
-      Function<Map<String, Object>, RecordSender> open,
-      BiConsumer<Map<String, Object>, Duration> check,
-      LongSupplier nanoTime) {
-    this.producerProperties = Map.copyOf(producerProperties);
-    this.checkProperties = Map.copyOf(checkProperties);
-    this.mechanism = mechanism;
+  /** @param closer closes idle producers, which may take up to 30 s each, off the caller's thread */
+  SenderPool(SenderFactory factory, int maxSize, Duration idleTimeout, Executor closer, LongSupplier nanoTime) {
+    this.factory = factory;
     this.maxSize = maxSize;
     this.idleNanos = idleTimeout.toNanos();
     this.closer = closer;
-    this.open = open;
-    this.check = check;
     this.nanoTime = nanoTime;
     new SecureRandom().nextBytes(salt);
-    Object clientId = producerProperties.get("client.id");
-    this.clientIdPrefix = (clientId == null || clientId.toString().isBlank() ? "tributary" : clientId) + "-";
   }
 
   /**
-   * A pool of real Kafka producers.
+   * A pool of real Kafka producers (see {@link SenderFactory#create} for what each is made from).
    *
-   * @param producerProperties every producer's settings; each gets the caller's {@code
-   *     sasl.jaas.config} and its own {@code client.id}
-   * @param adminProperties the Admin client settings credentials are proven with; the producer's
-   *     {@code security.*}, {@code sasl.*} and {@code ssl.*} settings are applied over them
    * @param closer closes idle producers, which may take up to 30 s each, off the caller's thread
-   * @param drainer offers each producer the records it could not take at once (see {@link RecordSender})
-   * @param timer times those offers
-   * @param reachable whether the cluster answers now
-   * @param metrics publishes each producer's own metrics while it is open
    */
   public static SenderPool create(
-      Map<String, Object> producerProperties,
-      Map<String, Object> adminProperties,
-      String mechanism,
-      int maxSize,
-      Duration idleTimeout,
-      Executor closer,
-      Executor drainer,
-      ScheduledExecutorService timer,
-      BooleanSupplier reachable,
-      RecordSender.MetricsBinder metrics) {
-    Map<String, Object> checkProperties = new HashMap<>(adminProperties);
-    producerProperties.forEach(
-        (key, value) -> {
-          if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-            checkProperties.put(key, value);
-          }
-        });
-    return new SenderPool(
-        producerProperties,
-        checkProperties,
-        mechanism,
-        maxSize,
-        idleTimeout,
-        closer,
-        properties -> RecordSender.create(properties, metrics, timer, drainer, reachable),
-        CredentialCheck::verify,
-        System::nanoTime);
+      Map<String, Object> producerProperties, Map<String, Object> adminProperties, String mechanism, int maxSize,
+      Duration idleTimeout, Executor closer, Executor drainer, ScheduledExecutorService timer,
+      BooleanSupplier reachable, RecordSender.MetricsBinder metrics) {
+    SenderFactory factory =
+        SenderFactory.create(producerProperties, adminProperties, mechanism, drainer, timer, reachable, metrics);
+    return new SenderPool(factory, maxSize, idleTimeout, closer, System::nanoTime);
   }
 
   /**
@@ -155,7 +98,7 @@ public final class SenderPool implements AutoCloseable {
    * @throws PoolFullException when the pool is full and every producer in it is in use
    */
   public SenderLease acquire(KafkaCredentials credentials) {
-    String key = key(credentials);
+    String key = credentials.poolKey(salt);
     Entry entry;
     Entry evicted = null;
     boolean mine = false;
@@ -194,15 +137,8 @@ public final class SenderPool implements AutoCloseable {
   }
 
   private void build(String key, Entry entry, KafkaCredentials credentials) {
-    String jaas = credentials.jaasConfig(mechanism);
     try {
-      Map<String, Object> login = new HashMap<>(checkProperties);
-      login.put("sasl.jaas.config", jaas);
-      check.accept(login, ClusterMetadata.REQUEST_TIMEOUT);
-      Map<String, Object> properties = new HashMap<>(producerProperties);
-      properties.put("sasl.jaas.config", jaas);
-      properties.put("client.id", clientIdPrefix + clientIds.incrementAndGet());
-      entry.sender.complete(open.apply(properties));
+      entry.sender.complete(factory.open(credentials));
     } catch (RuntimeException e) {
       synchronized (this) {
         entries.remove(key, entry);
@@ -295,17 +231,5 @@ public final class SenderPool implements AutoCloseable {
     // A login in progress ends within the check's timeout, with a producer or without.
     all.forEach(entry -> entry.sender.handle((sender, failure) -> sender).join());
     all.forEach(SenderPool::closeNow);
-  }
-
-  /** The user name and a salted digest of the password: equal only for equal credentials. */
-  private String key(KafkaCredentials credentials) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(salt);
-      digest.update(credentials.password().getBytes(StandardCharsets.UTF_8));
-      return credentials.username() + '\u0000' + Base64.getEncoder().encodeToString(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every Java runtime has SHA-256", e);
-    }
   }
 }

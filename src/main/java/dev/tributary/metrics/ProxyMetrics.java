@@ -1,12 +1,9 @@
 package dev.tributary.metrics;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Meter.MeterProvider;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,20 +14,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.regex.Pattern;
 
 /**
  * The proxy's meters, in one Micrometer registry scraped in Prometheus text format at {@code /metrics}.
@@ -63,25 +55,7 @@ public final class ProxyMetrics {
    */
   public ProxyMetrics(int maxTopics) {
     this.maxTopics = maxTopics;
-    registry
-        .config()
-        .meterFilter(
-            new MeterFilter() {
-              @Override
-              public MeterFilterReply accept(Meter.Id id) {
-                String topic = id.getTag("topic");
-                boolean kafka = id.getName().startsWith("kafka.");
-                if (kafka && topic != null && !topicLabel(topic).equals(topic)) {
-                  return MeterFilterReply.DENY;
-                }
-                return NOT_BASE_UNITS.matcher(id.getName()).matches() ? MeterFilterReply.DENY : MeterFilterReply.NEUTRAL;
-              }
-
-              @Override
-              public Meter.Id map(Meter.Id id) {
-                return tidy(id);
-              }
-            });
+    registry.config().meterFilter(new PrometheusConventions(topic -> topicLabel(topic).equals(topic)));
     httpRequests =
         Timer.builder("http.server.requests")
             .description("HTTP requests answered, by method, route (uri), status and outcome; a stream counts"
@@ -121,40 +95,6 @@ public final class ProxyMetrics {
                 Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
                 Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2))
             .register(registry);
-  }
-
-  /**
-   * Meters named in units Prometheus's conventions reject ({@code promtool check metrics}): the Kafka
-   * client's times in nanoseconds and its start time in milliseconds, and Micrometer's process CPU time
-   * in nanoseconds ({@code process_cpu_usage} remains). The Kafka totals that matter are published in
-   * seconds instead ({@link dev.tributary.kafka.ProducerMeters}); the averages follow from them ({@code rate()}), and
-   * transaction times are of no use to a proxy that produces without transactions.
-   */
-  private static final Pattern NOT_BASE_UNITS =
-      Pattern.compile("kafka\\..*\\.time\\.ns\\.(total|avg)|kafka\\.app\\.info\\.start\\.time\\.ms|process\\.cpu\\.time");
-
-  /**
-   * Names and help that pass Prometheus's checks: a gauge may not end in {@code _count}, and every meter
-   * has help (the Kafka client leaves some without).
-   */
-  private static Meter.Id tidy(Meter.Id id) {
-    Meter.Id tidied = id;
-    if (id.getName().equals("kafka.producer.connection.count")) {
-      tidied = tidied.withName("kafka.producer.connections");
-    } else if (id.getName().equals("system.cpu.count")) {
-      tidied = tidied.withName("system.cpus");
-    }
-    if (tidied.getDescription() == null || tidied.getDescription().isBlank()) {
-      String kafkaName = tidied.getName().replaceFirst("^kafka\\.(producer|admin)\\.", "").replace('.', '-');
-      tidied =
-          new Meter.Id(
-              tidied.getName(),
-              Tags.of(tidied.getTagsAsIterable()),
-              tidied.getBaseUnit(),
-              "The Kafka client's " + kafkaName + " metric",
-              tidied.getType());
-    }
-    return tidied;
   }
 
   /** {@code topic}, or {@value #OTHER_TOPICS} once {@code maxTopics} other topics have been labelled. */

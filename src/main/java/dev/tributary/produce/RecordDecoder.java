@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.config.StreamSettings;
 import dev.tributary.errors.ErrorCode;
-import dev.tributary.errors.Errors;
+import dev.tributary.errors.JsonDiagnosis;
 import dev.tributary.errors.TributaryException;
 import java.io.IOException;
 
@@ -143,7 +143,7 @@ final class RecordDecoder {
   }
 
   private void malformed(JsonProcessingException e) {
-    unreadable(TributaryException.of(ErrorCode.MALFORMED_STREAM, Errors.syntax(e, json.streamReadConstraints())), false);
+    unreadable(TributaryException.of(ErrorCode.MALFORMED_STREAM, JsonDiagnosis.syntax(e, json.streamReadConstraints())), false);
   }
 
   /** A record over the limit is cut off: what follows is not read, not even to discard it. */

@@ -49,17 +49,17 @@ final class RecordPipeline {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
       }
       // Last: only a record that would be sent spends the rate limits.
-      rateLimits.admit(clusterId, RecordSender.payloadBytes(prepared.record()));
+      rateLimits.admit(clusterId, prepared.record().payloadBytes());
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.completedFuture(DeliveryReport.failed(e));
     }
-    return lease
-        .send(prepared.record(), rules)
-        .handle(
-            (stored, error) ->
-                error != null
-                    ? DeliveryReport.failed(error)
-                    : new DeliveryReport.Produced(
-                        stored.partition(), stored.offset(), stored.timestamp(), prepared.key(), prepared.value()));
+    return lease.send(
+        prepared.record(),
+        rules,
+        (stored, error) ->
+            error != null
+                ? DeliveryReport.failed(error)
+                : new DeliveryReport.Produced(
+                    stored.partition(), stored.offset(), stored.timestamp(), prepared.key(), prepared.value()));
   }
 }

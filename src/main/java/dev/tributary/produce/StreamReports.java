@@ -6,7 +6,6 @@ import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.SenderLease;
 import jakarta.servlet.ServletOutputStream;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * One stream's reports, in request order: each record read is counted into the {@link Window}, produced
@@ -49,16 +48,22 @@ final class StreamReports {
 
   /** A record, produced with {@code lease}'s producer; or, {@code tooOld}, answered 408 unproduced. */
   void produce(TokenBuffer tokens, long bytes, boolean tooOld, SenderLease lease) {
-    queue(
-        () -> tooOld
-            ? failed(TributaryException.of(ErrorCode.STREAM_TOO_OLD))
-            : shared.pipeline().produce(clusterId, topic, lease, tokens),
-        bytes);
+    window.read(bytes);
+    long readNanos = System.nanoTime();
+    worker.execute(
+        () -> queue(
+            tooOld
+                ? failed(TributaryException.of(ErrorCode.STREAM_TOO_OLD))
+                : shared.pipeline().produce(clusterId, topic, lease, tokens),
+            bytes,
+            readNanos));
   }
 
   /** A last report, {@code error}, for what could not be read. */
   void fail(TributaryException error) {
-    queue(() -> failed(error), 0);
+    window.read(0);
+    long readNanos = System.nanoTime();
+    worker.execute(() -> queue(failed(error), 0, readNanos));
   }
 
   /** After every report queued so far: no more reports ({@link ReportWriter.Listener#allDone} follows). */
@@ -75,10 +80,9 @@ final class StreamReports {
     }
   }
 
-  private void queue(Supplier<CompletableFuture<DeliveryReport>> report, long bytes) {
-    window.read(bytes);
-    long readNanos = System.nanoTime();
-    worker.execute(() -> writer.add(new ReportWriter.Pending(report.get(), bytes, readNanos)));
+  /** On the worker, in request order: the report goes in its record's place. */
+  private void queue(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {
+    writer.add(new ReportWriter.Pending(report, bytes, readNanos));
   }
 
   private static CompletableFuture<DeliveryReport> failed(Throwable error) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import dev.tributary.testing.ManualTimer;
 import java.util.concurrent.Future;
@@ -29,6 +30,19 @@ class RecordSenderTest {
   private final RefusingProducer producer = new RefusingProducer();
   private volatile boolean reachable = true;
   private final RecordSender sender = new RecordSender(producer, timer, () -> reachable, 1_000, timer::nanoTime);
+
+  /** Sends {@code record}: the future completes with where it was stored, or fails with why not. */
+  private CompletableFuture<Delivery> send(OutgoingRecord record, TopicRules rules) {
+    return sender.send(
+        record,
+        rules,
+        (stored, error) -> {
+          if (error != null) {
+            throw new CompletionException(error);
+          }
+          return stored;
+        });
+  }
 
   /**
    * Refuses records as {@code KafkaProducer} does with {@code max.block.ms=0} when it has no metadata
@@ -60,7 +74,7 @@ class RecordSenderTest {
 
   @Test
   void aRecordIsHandedToTheProducerAsIs() {
-    sender.send(record("v"), TopicRules.UNKNOWN);
+    send(record("v"), TopicRules.UNKNOWN);
     ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
     assertEquals("t", sent.topic());
     assertEquals(0, sent.partition());
@@ -72,8 +86,8 @@ class RecordSenderTest {
 
   @Test
   void futuresCompleteWhenKafkaAnswersInWhateverOrder() throws Exception {
-    CompletableFuture<Delivery> first = sender.send(record("a"), TopicRules.UNKNOWN);
-    CompletableFuture<Delivery> second = sender.send(record("b"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> first = send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> second = send(record("b"), TopicRules.UNKNOWN);
     assertFalse(first.isDone());
     producer.completeNext();
     producer.errorNext(new NotEnoughReplicasException("nr"));
@@ -87,8 +101,8 @@ class RecordSenderTest {
 
   @Test
   void aRecordKafkaRefusedOnlyForAnotherRecordOfItsBatchIsSentOnceMore() throws Exception {
-    CompletableFuture<Delivery> culprit = sender.send(record("bad"), TopicRules.UNKNOWN);
-    CompletableFuture<Delivery> innocent = sender.send(record("good"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> culprit = send(record("bad"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> innocent = send(record("good"), TopicRules.UNKNOWN);
     producer.errorNext(new org.apache.kafka.common.InvalidRecordException("refused"));
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     assertTrue(culprit.isCompletedExceptionally());
@@ -103,7 +117,7 @@ class RecordSenderTest {
 
   @Test
   void aRecordRefusedTwiceForAnotherRecordFailsTheSecondTime() {
-    CompletableFuture<Delivery> innocent = sender.send(record("good"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> innocent = send(record("good"), TopicRules.UNKNOWN);
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
     timer.runDue();
     producer.errorNext(new KafkaException(RecordSender.INNOCENT));
@@ -114,14 +128,14 @@ class RecordSenderTest {
   @Test
   void aRecordOverTheTopicsMaximumMessageSizeNeverReachesTheProducer() {
     OutgoingRecord record = record("x".repeat(1000));
-    int limit = (int) RecordSender.sizeUpperBound(record) - 1;
+    int limit = (int) record.sizeUpperBound() - 1;
     TopicRules rules = new TopicRules(limit, true, Long.MAX_VALUE, Long.MAX_VALUE, false);
-    CompletableFuture<Delivery> refused = sender.send(record, rules);
+    CompletableFuture<Delivery> refused = send(record, rules);
     OversizedRecordException e =
         (OversizedRecordException) assertThrows(ExecutionException.class, refused::get).getCause();
     assertEquals(limit, e.maxMessageBytes());
     assertEquals(0, producer.history().size(), "the producer never saw it");
-    sender.send(record, new TopicRules(limit + 1, true, Long.MAX_VALUE, Long.MAX_VALUE, false));
+    send(record, new TopicRules(limit + 1, true, Long.MAX_VALUE, Long.MAX_VALUE, false));
     assertEquals(1, producer.history().size(), "at the bound, it is sent");
   }
 
@@ -129,7 +143,7 @@ class RecordSenderTest {
   void aSynchronousFailureBecomesAFailedFuture() {
     KafkaException closed = new KafkaException("Producer closed");
     producer.sendException = closed;
-    CompletableFuture<Delivery> delivery = sender.send(record("x"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> delivery = send(record("x"), TopicRules.UNKNOWN);
     assertTrue(delivery.isCompletedExceptionally());
     assertSame(closed, assertThrows(ExecutionException.class, delivery::get).getCause().getCause());
   }
@@ -137,9 +151,9 @@ class RecordSenderTest {
   @Test
   void recordsTheProducerCannotTakeYetWaitWithoutAThreadAndGoInOrder() throws Exception {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> first = sender.send(record("a"), TopicRules.UNKNOWN);
-    CompletableFuture<Delivery> second = sender.send(record("b"), TopicRules.UNKNOWN);
-    CompletableFuture<Delivery> elsewhere = sender.send(new OutgoingRecord("u", null, null, null, List.of(), null), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> first = send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> second = send(record("b"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> elsewhere = send(new OutgoingRecord("u", null, null, null, List.of(), null), TopicRules.UNKNOWN);
     assertEquals(1, producer.history().size(), "only the other topic's record reached the producer");
     assertEquals("u", producer.history().get(0).topic());
     timer.advance(500);
@@ -153,7 +167,7 @@ class RecordSenderTest {
     producer.completeNext();
     producer.completeNext();
     assertTrue(first.isDone() && second.isDone() && elsewhere.isDone());
-    CompletableFuture<Delivery> later = sender.send(record("c"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> later = send(record("c"), TopicRules.UNKNOWN);
     assertEquals(4, producer.history().size(), "the backlog is gone: straight to the producer");
     assertFalse(later.isDone());
   }
@@ -161,7 +175,7 @@ class RecordSenderTest {
   @Test
   void aHeldRecordFailsOnceItsWaitRunsOut() {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> held = send(record("a"), TopicRules.UNKNOWN);
     timer.advance(999);
     assertFalse(held.isDone());
     timer.advance(1 + Backlog.MAX_PAUSE_MS);
@@ -178,7 +192,7 @@ class RecordSenderTest {
   @Test
   void whileTheClusterIsSilentRecordsAreHeldWithoutBeingOffered() throws Exception {
     reachable = false;
-    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> held = send(record("a"), TopicRules.UNKNOWN);
     timer.advance(500);
     assertEquals(List.of(), producer.history(), "not offered: it could only wait");
     reachable = true;
@@ -191,7 +205,7 @@ class RecordSenderTest {
   @Test
   void closingFailsWhatIsStillHeld() {
     producer.refusedTopic = "t";
-    CompletableFuture<Delivery> held = sender.send(record("a"), TopicRules.UNKNOWN);
+    CompletableFuture<Delivery> held = send(record("a"), TopicRules.UNKNOWN);
     sender.close(java.time.Duration.ZERO);
     ExecutionException e = assertThrows(ExecutionException.class, held::get);
     assertEquals("Tributary is stopping: the record was not sent.", e.getCause().getMessage());
@@ -201,7 +215,7 @@ class RecordSenderTest {
   void sizeUpperBoundCoversTheRecordAndItsBatch() {
     OutgoingRecord empty = new OutgoingRecord("t", null, null, null, List.of(), null);
     OutgoingRecord big = new OutgoingRecord("t", null, new byte[10], new byte[1000], List.of(new OutgoingRecord.Header("hh", new byte[5])), null);
-    assertTrue(RecordSender.sizeUpperBound(empty) >= 61 + 7, "batch header plus the smallest record");
-    assertEquals(RecordSender.sizeUpperBound(empty) + 10 + 1000 + 2 + 5 + 10, RecordSender.sizeUpperBound(big));
+    assertTrue(empty.sizeUpperBound() >= 61 + 7, "batch header plus the smallest record");
+    assertEquals(empty.sizeUpperBound() + 10 + 1000 + 2 + 5 + 10, big.sizeUpperBound());
   }
 }

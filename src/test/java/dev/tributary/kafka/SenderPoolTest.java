@@ -21,19 +21,19 @@ class SenderPoolTest {
 
   private final List<Map<String, Object>> opened = new ArrayList<>();
   private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
+  /** The most producers open at once, counted as each one opens: exact, not sampled. */
+  private int mostOpen;
   private final List<Map<String, Object>> checked = new ArrayList<>();
   private final AtomicLong now = new AtomicLong();
 
   private SenderPool pool(int maxSize) {
-    return new SenderPool(
+    SenderFactory factory = new SenderFactory(
         Map.of("acks", "all", "client.id", "p"),
         Map.of("bootstrap.servers", "b:9092"),
         "PLAIN",
-        maxSize,
-        Duration.ofSeconds(10),
-        Runnable::run,
         properties -> {
           opened.add(properties);
+          mostOpen = Math.max(mostOpen, 1 + (int) producers.stream().filter(p -> !p.closed()).count());
           MockProducer<byte[], byte[]> producer =
               new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
           producers.add(producer);
@@ -45,8 +45,8 @@ class SenderPoolTest {
           if (!jaas.contains("password=\"right\"")) {
             throw new SaslAuthenticationException("Authentication failed: Invalid username or password");
           }
-        },
-        now::get);
+        });
+    return new SenderPool(factory, maxSize, Duration.ofSeconds(10), Runnable::run, now::get);
   }
 
   private static KafkaCredentials user(String name) {
@@ -93,6 +93,19 @@ class SenderPoolTest {
     assertEquals(2, pool.size());
     assertTrue(producers.get(1).closed(), "b's producer is closed");
     assertTrue(!producers.get(0).closed() && !producers.get(2).closed());
+  }
+
+  @Test
+  void neverMoreProducersOpenAtOnceThanThePoolHolds() {
+    SenderPool pool = pool(8);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < 100; i++) {
+        pool.acquire(user("p" + i)).close(); // each new principal evicts the least recently used idle one
+      }
+    }
+    assertEquals(300, producers.size(), "every principal, every round, needed a producer of its own");
+    assertEquals(8, mostOpen, "the evicted producer is closed before the next one opens");
+    assertEquals(8, producers.stream().filter(p -> !p.closed()).count());
   }
 
   @Test
