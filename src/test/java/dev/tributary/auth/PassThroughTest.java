@@ -6,169 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
-import dev.tributary.testing.KafkaBroker;
-import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.acl.AclOperation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
- * Pass-through authentication ({@code authentication.method=BASIC}) against a real broker with a
- * {@code SASL_PLAINTEXT} listener and Kafka's {@code StandardAuthorizer}: alice may write {@code orders}
- * only, bob {@code orders} and {@code audit}, carol (SCRAM-SHA-512) {@code orders}, and p000 to p099
- * {@code shared}; the proxy's own account, admin, may describe topics and their configs.
+ * Pass-through authentication: each caller's HTTP Basic credentials are its own Kafka login, so Kafka's
+ * authentication and ACLs decide, and credentials never leak (see {@link PassThroughFixture} for the broker).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PassThroughTest {
-
-  private static final String REQUIRED =
-      "{\"error_code\":401,\"message\":\"Authentication required: send your Kafka user name and password with"
-          + " HTTP Basic authentication.\"}";
-  private static final String FAILED = "{\"error_code\":40101,\"message\":\"Authentication failed\"}";
-  private static final String CHALLENGE = "Basic realm=\"Tributary\", charset=\"UTF-8\"";
-  private static final String RECORD = "{\"value\":{\"type\":\"STRING\",\"data\":\"%s\"}}";
-
-  private final Queue<LogRecord> logs = new ConcurrentLinkedQueue<>();
-  private final Handler capture =
-      new LogCapture(logs::add);
-  private KafkaBroker broker;
-  private TributaryServer plain;
-
-  @BeforeAll
-  void start() throws Exception {
-    Logger.getLogger("").addHandler(capture);
-    Map<String, String> users = new LinkedHashMap<>();
-    users.put("admin", "admin-secret");
-    users.put("alice", "alice-secret");
-    users.put("bob", "bob-secret");
-    for (int i = 0; i < 100; i++) {
-      users.put(principal(i), "pw-" + principal(i));
-    }
-    broker = KafkaBroker.startWithSasl(users);
-    broker.addScramUser("admin", "admin-scram-secret");
-    broker.addScramUser("carol", "carol-secret");
-    broker.createTopic("orders", 1);
-    broker.createTopic("audit", 1);
-    broker.createTopic("shared", 1);
-    // The proxy's own account looks topics up (Describe) and reads their max.message.bytes.
-    broker.allow("admin", AclOperation.DESCRIBE, "*");
-    broker.allow("admin", AclOperation.DESCRIBE_CONFIGS, "*");
-    broker.allowWrite("alice", "orders");
-    broker.allowWrite("bob", "orders", "audit");
-    broker.allowWrite("carol", "orders");
-    List<String> principals = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      principals.add(principal(i));
-    }
-    broker.allow(principals, AclOperation.WRITE, "shared");
-    plain = server("PLAIN", "plain", Map.of("authentication.producer.pool.max.size", "8"));
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    Logger.getLogger("").removeHandler(capture);
-    if (plain != null) {
-      plain.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-  }
-
-  private static String principal(int i) {
-    return String.format("p%03d", i);
-  }
-
-  /** A deployment with pass-through authentication and {@code mechanism}; its producers' ids start with {@code clientId}. */
-  private TributaryServer server(String mechanism, String clientId, Map<String, String> extra) throws Exception {
-    String adminPassword = mechanism.equals("PLAIN") ? "admin-secret" : "admin-scram-secret";
-    String module =
-        mechanism.equals("PLAIN")
-            ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-            : "org.apache.kafka.common.security.scram.ScramLoginModule";
-    Map<String, String> params = new HashMap<>();
-    params.put("bootstrap.servers", broker.saslBootstrapServers());
-    params.put("authentication.method", "BASIC");
-    params.put("client.security.protocol", "SASL_PLAINTEXT");
-    params.put("client.sasl.mechanism", mechanism);
-    params.put(
-        "client.sasl.jaas.config",
-        module + " required username=\"admin\" password=\"" + adminPassword + "\";");
-    params.put("producer.client.id", clientId);
-    params.putAll(extra);
-    return Environment.startServer(broker, params);
-  }
-
-  private String path(String topic) {
-    return "/kafka/v3/clusters/" + broker.clusterId() + "/topics/" + topic + "/records";
-  }
-
-  private static String basic(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-  }
-
-  private Http.Reply post(TributaryServer server, String authorization, String topic, String... values) {
-    StringBuilder body = new StringBuilder();
-    for (String value : values) {
-      body.append(String.format(RECORD, value));
-    }
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(server.uri(path(topic)))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    return Http.send(request);
-  }
-
-  private static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
-    List<String> values = new ArrayList<>();
-    records.forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
-    return values;
-  }
-
-  /** Live producers of the deployment whose producers' ids start with {@code clientId}. */
-  private static int producers(String clientId) {
-    String prefix = "kafka-producer-network-thread | " + clientId + "-";
-    return (int) Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
-  }
-
-  private void assertSuccess(String report, String topic, long offset) {
-    assertTrue(
-        report.startsWith(
-            "{\"error_code\":200,\"cluster_id\":\"" + broker.clusterId() + "\",\"topic_name\":\"" + topic
-                + "\",\"partition_id\":0,\"offset\":" + offset + ",\"timestamp\":"),
-        report);
-  }
+class PassThroughTest extends PassThroughFixture {
 
   @Test
   void requestsWithoutCredentialsGet401WithABasicChallenge() {
@@ -235,36 +92,6 @@ class PassThroughTest {
   }
 
   @Test
-  void aPooledPrincipalsProducerIsNeverUsedWithAnotherPassword() {
-    assertEquals(200, post(plain, basic("alice", "alice-secret"), "orders", "warm-up").status());
-    Http.Reply wrong = post(plain, basic("alice", "alice-secret-but-wrong"), "orders", "must-not-arrive");
-    assertEquals(401, wrong.status());
-    assertEquals(FAILED, wrong.body());
-  }
-
-  @Test
-  void oneProducerServesAPrincipalOnEveryConnection() throws Exception {
-    try (TributaryServer server = server("PLAIN", "shared-conn", Map.of())) {
-      List<StreamingClient> streams = new ArrayList<>();
-      try {
-        for (int i = 0; i < 5; i++) {
-          StreamingClient stream =
-              StreamingClient.open(
-                  "127.0.0.1", server.port(), path("shared"), Map.of("Authorization", basic("p042", "pw-p042")));
-          streams.add(stream);
-          stream.send(String.format(RECORD, "conn-" + i));
-          assertSuccess(stream.readReport(), "shared", broker.endOffset("shared") - 1);
-        }
-        assertEquals(1, producers("shared-conn"));
-      } finally {
-        for (StreamingClient stream : streams) {
-          stream.close();
-        }
-      }
-    }
-  }
-
-  @Test
   void scramSha512CredentialsArePassedThrough() throws Exception {
     try (TributaryServer server = server("SCRAM-SHA-512", "scram", Map.of())) {
       long start = broker.endOffset("orders");
@@ -314,87 +141,6 @@ class PassThroughTest {
       assertEquals(401, again.status(), again.body());
       assertEquals(FAILED, again.body());
       assertEquals(200, post(server, basic("dave", "dave-changed"), "orders", "new").status());
-    }
-  }
-
-  @Test
-  void thePoolStaysWithinItsBoundUnderAHundredPrincipals() throws Exception {
-    AtomicInteger most = new AtomicInteger();
-    AtomicBoolean sampling = new AtomicBoolean(true);
-    Thread sampler =
-        new Thread(
-            () -> {
-              while (sampling.get()) {
-                most.accumulateAndGet(producers("plain"), Math::max);
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000); // leaves the cores to the test
-              }
-            });
-    sampler.start();
-    long start = broker.endOffset("shared");
-    ExecutorService clients = Executors.newFixedThreadPool(4);
-    try {
-      List<Future<Http.Reply>> replies = new ArrayList<>();
-      for (int i = 0; i < 100; i++) {
-        String user = principal(i);
-        replies.add(clients.submit(() -> post(plain, basic(user, "pw-" + user), "shared", "from-" + user)));
-      }
-      for (Future<Http.Reply> reply : replies) {
-        assertEquals(200, reply.get().status(), reply.get().body());
-        assertTrue(reply.get().body().startsWith("{\"error_code\":200,"), reply.get().body());
-      }
-    } finally {
-      clients.shutdown();
-      sampling.set(false);
-      sampler.join();
-    }
-    assertTrue(most.get() <= 8, "up to " + most.get() + " producers at once; the pool holds 8");
-    assertEquals(8, producers("plain"));
-    List<String> values = values(Environment.consume(broker, "shared", (int) start + 100));
-    assertEquals(start + 100, values.size());
-  }
-
-  @Test
-  void aNewPrincipalGets429WhileEveryPooledProducerIsInUse() throws Exception {
-    try (TributaryServer server = server("PLAIN", "tiny", Map.of("authentication.producer.pool.max.size", "2"))) {
-      StreamingClient first =
-          StreamingClient.open("127.0.0.1", server.port(), path("shared"), Map.of("Authorization", basic("p000", "pw-p000")));
-      StreamingClient second =
-          StreamingClient.open("127.0.0.1", server.port(), path("shared"), Map.of("Authorization", basic("p001", "pw-p001")));
-      first.send(String.format(RECORD, "held-0"));
-      second.send(String.format(RECORD, "held-1"));
-      assertTrue(first.readReport().startsWith("{\"error_code\":200,"));
-      assertTrue(second.readReport().startsWith("{\"error_code\":200,"));
-
-      Http.Reply refused = post(server, basic("p002", "pw-p002"), "shared", "refused");
-      assertEquals(429, refused.status());
-      assertEquals(
-          "{\"error_code\":429,\"message\":\"Request rate limit exceeded: all 2 Kafka producers are in use by"
-              + " other principals; retry later\"}",
-          refused.body());
-
-      first.end();
-      assertEquals(List.of(), first.readAll());
-      first.close();
-      Http.Reply admitted = post(server, basic("p002", "pw-p002"), "shared", "admitted");
-      assertEquals(200, admitted.status(), admitted.body());
-      assertTrue(admitted.body().startsWith("{\"error_code\":200,"), admitted.body());
-      assertEquals(2, producers("tiny"));
-      second.close();
-    }
-  }
-
-  @Test
-  void idleProducersAreClosed() throws Exception {
-    try (TributaryServer server =
-        server("PLAIN", "idle", Map.of("authentication.producer.pool.idle.timeout.ms", "300"))) {
-      assertEquals(200, post(server, basic("alice", "alice-secret"), "orders", "then-idle").status());
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (producers("idle") > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(0, producers("idle"));
-      assertEquals(200, post(server, basic("alice", "alice-secret"), "orders", "back-again").status());
-      assertEquals(1, producers("idle"));
     }
   }
 

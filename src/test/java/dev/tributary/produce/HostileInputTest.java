@@ -333,12 +333,7 @@ class HostileInputTest {
     return records.stream().map(r -> r.value() == null ? "null" : new String(r.value(), UTF_8)).toList();
   }
 
-  private String success(String topic, ConsumerRecord<byte[], byte[]> record, String key, String value) {
-    return "{\"error_code\":200,\"cluster_id\":\"" + env.broker().clusterId() + "\",\"topic_name\":\"" + topic
-        + "\",\"partition_id\":" + record.partition() + ",\"offset\":" + record.offset()
-        + ",\"timestamp\":\"" + Instant.ofEpochMilli(record.timestamp()) + "\""
-        + (key == null ? "" : ",\"key\":" + key)
-        + (value == null ? "" : ",\"value\":" + value)
-        + "}";
+  String success(String topic, ConsumerRecord<byte[], byte[]> record, String key, String value) {
+    return env.success(topic, record, key, value);
   }
 }

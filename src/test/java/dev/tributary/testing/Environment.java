@@ -83,6 +83,16 @@ public final class Environment {
     return topic;
   }
 
+  /** The exact success report for {@code record} of {@code topic}, as read back from Kafka. */
+  public String success(String topic, ConsumerRecord<byte[], byte[]> record, String key, String value) {
+    return "{\"error_code\":200,\"cluster_id\":\"" + broker().clusterId() + "\",\"topic_name\":\"" + topic
+        + "\",\"partition_id\":" + record.partition() + ",\"offset\":" + record.offset()
+        + ",\"timestamp\":\"" + java.time.Instant.ofEpochMilli(record.timestamp()) + "\""
+        + (key == null ? "" : ",\"key\":" + key)
+        + (value == null ? "" : ",\"value\":" + value)
+        + "}";
+  }
+
   /** The produce URL path for {@code topic} on the real cluster id. */
   public String recordsPath(String topic) {
     return "/kafka/v3/clusters/" + broker.clusterId() + "/topics/" + topic + "/records";
