@@ -35,12 +35,11 @@ public final class ProduceStreams {
   private final Shared shared;
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
-  private final Executor pool;
 
   /**
-   * @param pool runs each stream's record handling and report writing; a task there may wait up to the
-   *     producer's {@code max.block.ms}, so it must not be the container's pool
-   * @param scheduler fires each stream's maximum-age timer
+   * @param pool runs each stream's record handling, report writing and the checks that may ask Kafka (a
+   *     task there may wait for Kafka's answer to a check, so it must not be the container's pool)
+   * @param scheduler fires each stream's timers
    */
   public ProduceStreams(
       StreamSettings settings,
@@ -56,7 +55,6 @@ public final class ProduceStreams {
             settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, metrics, pool, scheduler);
     this.authenticator = authenticator;
     this.metadata = metadata;
-    this.pool = pool;
   }
 
   /**
@@ -76,7 +74,8 @@ public final class ProduceStreams {
     AccessLog accessLog = new AccessLog(exchange.request());
     ProduceStream stream;
     try {
-      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), new StreamLedger(shared.metrics(), topic, accessLog, startNanos));
+      StreamLedger ledger = new StreamLedger(shared.metrics(), topic, accessLog, startNanos);
+      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), ledger);
     } catch (IOException | RuntimeException e) {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure
@@ -103,7 +102,7 @@ public final class ProduceStreams {
     if (authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
       checks.run(); // everything is cached: no hand-off, which a single-record request would feel
     } else {
-      pool.execute(checks);
+      shared.pool().execute(checks);
     }
   }
 
