@@ -52,7 +52,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * Thread-safe.
  */
-final class Exchange implements AsyncListener {
+final class Exchange implements AsyncListener, ResponseOutput {
 
   /** Who may end the exchange now. */
   private enum Owner {
@@ -71,6 +71,7 @@ final class Exchange implements AsyncListener {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final ServletInputStream input;
+  private volatile ServletOutputStream output; // once the stream took over
   /** The longest a container's error callback waits for an end in progress on another thread. */
   private static final long END_WAIT_SECONDS = 5;
 
@@ -145,7 +146,8 @@ final class Exchange implements AsyncListener {
     response.setStatus(200);
     response.setContentType("application/json");
     try {
-      return response.getOutputStream();
+      output = response.getOutputStream();
+      return output;
     } catch (IOException | RuntimeException e) {
       failed(e);
       return null;
@@ -153,8 +155,20 @@ final class Exchange implements AsyncListener {
   }
 
   /** Whether the response may still be written: the exchange has not ended. */
-  boolean isOpen() {
+  @Override
+  public boolean isOpen() {
     return owner.get() != Owner.ENDED;
+  }
+
+  /** Runs {@code step} on the output holding the lock ending the exchange takes, unless it has ended. */
+  @Override
+  public Boolean use(Step step) throws IOException {
+    ending.lock();
+    try {
+      return owner.get() == Owner.ENDED ? null : step.run(output);
+    } finally {
+      ending.unlock();
+    }
   }
 
   /**

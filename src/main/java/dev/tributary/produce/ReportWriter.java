@@ -8,19 +8,16 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 
 /**
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
  * are ready: one JSON object and {@code \r\n} each, with non-blocking servlet output.
  *
- * <p>A report goes through two stages. Added, it waits for its record's outcome (its {@code report}
- * future); its record counts in the stream's window of records in flight, with its bytes. Decided (it
- * and every report before it are ready), it is moved at once to the stream's {@link HeldReports} as a
- * few numbers, whether or not the client is reading, and its record leaves the window ({@link
- * Accounts#reportDecided}). Written, it leaves the held reports ({@link Accounts#reportDone}). So a
- * client that reads only after sending its whole body keeps the reading going while its reports wait;
- * the stream bounds how many may wait.
+ * <p>A report goes through two stages. Decided (it and every report before it are ready), it moves at
+ * once to the stream's {@link HeldReports} as a few numbers, read or not, and its record leaves the
+ * window ({@link Accounts#reportDecided}); written, it leaves the held reports ({@link
+ * Accounts#reportDone}). So a client that reads only after sending its whole body keeps the reading
+ * going while its reports wait; the stream bounds how many may wait.
  *
  * <p>Threads: {@link #add} and {@link #finish} are called in request order by the stream's worker;
  * readiness is usually signalled by the Kafka producer's I/O thread, which must never do our work, so it
@@ -30,8 +27,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Servlet 6.0 rules this follows: a write or a flush only right after {@code isReady()} returned true,
  * and otherwise nothing until the container calls {@link #onWritePossible}, so a client that stops
- * reading holds no thread; and no use of the output once the exchange has ended ({@code open} turns
- * false), since the container may already be done with it.
+ * reading holds no thread; and no use of the output once the exchange has ended, nor while it ends
+ * ({@link ResponseOutput}), since the container may then recycle the response for another connection.
  */
 final class ReportWriter implements WriteListener {
 
@@ -59,8 +56,7 @@ final class ReportWriter implements WriteListener {
   /** A report in the queue, ready once {@code report} completes; its record was read at {@code readNanos}. */
   record Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {}
 
-  private final ServletOutputStream out;
-  private final BooleanSupplier open;
+  private final ResponseOutput output;
   private final Executor executor;
   private final Accounts accounts;
   private final Listener listener;
@@ -71,8 +67,7 @@ final class ReportWriter implements WriteListener {
   private static final int BATCH_BYTES = 64 * 1024;
   private static final int TAKE = 256;
 
-  // Only touched by the drain.
-  private final ReportEncoder batch;
+  private final ReportEncoder batch; // this and the rest: only the drain's
   private final HeldReports held = new HeldReports();
   // Ready reports taken from the queue in one locked step, not one step each.
   private final ArrayDeque<Pending> taken = new ArrayDeque<>();
@@ -80,12 +75,8 @@ final class ReportWriter implements WriteListener {
   private boolean flushed;
   private boolean done;
 
-  /** @param open whether the exchange still lets {@code out} be used */
-  ReportWriter(
-      ServletOutputStream out, BooleanSupplier open, Executor executor, ReportEncoder encoder, Accounts accounts,
-      Listener listener) {
-    this.out = out;
-    this.open = open;
+  ReportWriter(ResponseOutput output, Executor executor, ReportEncoder encoder, Accounts accounts, Listener listener) {
+    this.output = output;
     this.executor = executor;
     this.accounts = accounts;
     this.listener = listener;
@@ -148,16 +139,14 @@ final class ReportWriter implements WriteListener {
   private void writeReady() throws IOException {
     while (true) {
       decideReady();
-      if (broken || !open.getAsBoolean()) {
-        broken = true;
-        dropHeld();
+      if (broken || !output.isOpen()) {
+        ended();
         return;
       }
       if (unwritten) {
-        if (!out.isReady()) {
-          return; // onWritePossible will schedule the next drain
+        if (!use(out -> out.isReady() && write(out))) {
+          return; // onWritePossible will schedule the next drain (or the exchange ended)
         }
-        batch.writeTo(out);
         unwritten = false;
         flushed = false;
       }
@@ -170,21 +159,36 @@ final class ReportWriter implements WriteListener {
       } while (batch.size() < BATCH_BYTES && !held.isEmpty());
       unwritten = true;
     }
-    if (!open.getAsBoolean()) {
-      broken = true;
-      dropHeld();
-      return;
-    }
     if (!flushed) {
-      if (!out.isReady()) {
+      if (!use(ResponseOutput::flushIfReady)) { // the chunk goes now, not when the buffer fills
         return;
       }
-      out.flush(); // sends the chunk now, rather than when the buffer fills
       flushed = true;
     }
-    if (isFinished() && out.isReady()) {
+    if (isFinished() && use(ServletOutputStream::isReady)) {
       complete(); // every write is done: the container may end the response
     }
+  }
+
+  /** Whether {@code step} ran and answered true; if the exchange had ended, what is held is dropped. */
+  private boolean use(ResponseOutput.Step step) throws IOException {
+    Boolean answer = output.use(step);
+    if (answer == null) {
+      ended();
+      return false;
+    }
+    return answer;
+  }
+
+  private boolean write(ServletOutputStream out) throws IOException {
+    batch.writeTo(out);
+    return true;
+  }
+
+  /** The exchange ended (or the writing failed): what is held is dropped. */
+  private void ended() {
+    broken = true;
+    dropHeld();
   }
 
   /**

@@ -32,8 +32,7 @@ final class StreamReports {
 
   /** The first record arrived: reports go to {@code out} from now on. */
   void start(ServletOutputStream out, Exchange exchange, ReportWriter.Listener listener) {
-    writer = new ReportWriter(
-        out, exchange::isOpen, shared.pool(), new ReportEncoder(shared.mapper(), clusterId, topic), window, listener);
+    writer = new ReportWriter(exchange, shared.pool(), new ReportEncoder(shared.mapper(), clusterId, topic), window, listener);
     try {
       out.setWriteListener(writer);
     } catch (RuntimeException e) {

@@ -298,17 +298,26 @@ abstract class ConformanceSuite {
         reports);
   }
 
+  /**
+   * Clients that reset their connection mid-stream, one after another: each gets its report first, and
+   * none harms the next. (A write of the stream before, racing the end its reset brought, once broke about
+   * one connection in two hundred on Tomcat: the next connection served with the recycled objects got no
+   * response. Hence this many, from addresses of their own, so a server's per-address limit stays out.)
+   */
   @Test
   @Order(100)
-  void aClientThatDisconnectsMidStreamLeavesTheServerServing() throws Exception {
+  void clientsThatResetMidStreamLeaveTheServerServingTheNextOnes() throws Exception {
     String topic = env.newTopic(1);
-    for (int i = 0; i < 20; i++) {
-      StreamingClient client = StreamingClient.open(server.port(), server.path(recordsPath(topic)));
+    int clients = 300;
+    for (int i = 0; i < clients; i++) {
+      String address = "127.0.1." + (10 + i % 240);
+      StreamingClient client = StreamingClient.open(address, server.port(), server.path(recordsPath(topic)));
       client.send(record("STRING", "\"v" + i + "\"") + "{\"value\":{\"type\":");
-      assertTrue(client.readReport().startsWith("{\"error_code\":200,"));
+      String report = client.readReport();
+      assertTrue(report != null && report.startsWith("{\"error_code\":200,"), "client " + i + " got " + report);
       client.abort();
     }
-    assertEquals(20, env.consume(topic, 20).size(), "each client's complete record was produced");
+    assertEquals(clients, env.consume(topic, clients).size(), "each client's complete record was produced");
     Http.Reply after = Http.post(server.uri(recordsPath(topic)), record("STRING", "\"after\""));
     assertEquals(200, after.status(), after.body());
     assertTrue(after.lines().get(0).startsWith("{\"error_code\":200,"), after.body());

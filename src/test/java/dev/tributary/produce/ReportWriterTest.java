@@ -71,8 +71,17 @@ class ReportWriterTest {
   private boolean open = true;
   private final ReportWriter writer =
       new ReportWriter(
-          out,
-          () -> open,
+          new ResponseOutput() {
+            @Override
+            public boolean isOpen() {
+              return open;
+            }
+
+            @Override
+            public Boolean use(Step step) throws IOException {
+              return open ? step.run(out) : null;
+            }
+          },
           Runnable::run,
           new ReportEncoder(Json.newMapper(), "c-1", "t"),
           new ReportWriter.Accounts() {
