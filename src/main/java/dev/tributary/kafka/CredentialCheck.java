@@ -32,7 +32,7 @@ final class CredentialCheck {
           timeout.plusSeconds(1),
           "Kafka did not answer within " + timeout);
     } catch (KafkaException e) {
-      throw KafkaFailure.unchecked(e); // the admin client's own, e.g. a login it could not even start
+      throw KafkaFailure.of(e); // the admin client's own, e.g. a login it could not even start
     }
   }
 }

@@ -1,5 +1,10 @@
 package dev.tributary.kafka;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
 /**
  * A caller's Kafka user name and password, for a SASL mechanism whose login module takes them (PLAIN,
  * SCRAM-SHA-256, SCRAM-SHA-512). Never printed: {@link #toString} hides both.
@@ -32,11 +37,11 @@ public record KafkaCredentials(String username, String password) {
    */
   String poolKey(byte[] salt) {
     try {
-      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(salt);
-      digest.update(password.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return username + '\u0000' + java.util.Base64.getEncoder().encodeToString(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      digest.update(password.getBytes(StandardCharsets.UTF_8));
+      return username + '\u0000' + Base64.getEncoder().encodeToString(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every Java runtime has SHA-256", e);
     }
   }

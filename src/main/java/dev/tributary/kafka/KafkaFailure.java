@@ -69,16 +69,12 @@ public final class KafkaFailure extends RuntimeException {
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    if (!(cause instanceof KafkaException e)) {
-      return error;
-    }
-    return new KafkaFailure(kind(e), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+    return cause instanceof KafkaException e ? of(e) : error;
   }
 
-  /** As {@link #translate}, for a failure to throw. */
-  static RuntimeException unchecked(Throwable error) {
-    Throwable translated = translate(error);
-    return translated instanceof RuntimeException r ? r : new CompletionException(translated);
+  /** Kafka's exception {@code e}, as this package hands it out. */
+  static KafkaFailure of(KafkaException e) {
+    return new KafkaFailure(kind(e), e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
   }
 
   /** Spec section 4's table: the first type {@code e} is an instance of gives its kind; else OTHER. */

@@ -22,13 +22,12 @@ final class KafkaFutures {
     try {
       return future.get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw KafkaFailure.unchecked(
-          e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause()));
+      throw KafkaFailure.of(e.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(e.getCause()));
     } catch (TimeoutException e) {
-      throw KafkaFailure.unchecked(new org.apache.kafka.common.errors.TimeoutException(timedOut));
+      throw KafkaFailure.of(new org.apache.kafka.common.errors.TimeoutException(timedOut));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw KafkaFailure.unchecked(new InterruptException(e));
+      throw KafkaFailure.of(new InterruptException(e));
     }
   }
 }

@@ -1,9 +1,11 @@
 package dev.tributary.kafka;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import java.util.Objects;
 
 /**
  * A record ready for Kafka: bytes, not JSON.
@@ -36,7 +38,7 @@ public record OutgoingRecord(
   public long payloadBytes() {
     long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
     for (Header header : headers) {
-      size += header.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      size += header.name().getBytes(StandardCharsets.UTF_8).length;
       size += header.value() == null ? 0 : header.value().length;
     }
     return size;
@@ -67,7 +69,7 @@ public record OutgoingRecord(
       Header header = headers.get(i);
       kafkaHeaders[i] = new RecordHeader(header.name(), header.value());
     }
-    return new ProducerRecord<>(topic, partition, timestamp, key, value, java.util.Arrays.asList(kafkaHeaders));
+    return new ProducerRecord<>(topic, partition, timestamp, key, value, Arrays.asList(kafkaHeaders));
   }
 
   /** A record header; names may repeat, and order is kept. */

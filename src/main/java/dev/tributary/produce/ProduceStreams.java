@@ -28,11 +28,11 @@ public final class ProduceStreams {
       StreamSettings settings,
       RecordPipeline pipeline,
       ObjectMapper mapper,
-      ProxyMetrics metrics,
       Executor pool,
       ScheduledExecutorService scheduler) {}
 
   private final Shared shared;
+  private final ProxyMetrics metrics;
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
 
@@ -52,7 +52,8 @@ public final class ProduceStreams {
       ScheduledExecutorService scheduler) {
     this.shared =
         new Shared(
-            settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, metrics, pool, scheduler);
+            settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, pool, scheduler);
+    this.metrics = metrics;
     this.authenticator = authenticator;
     this.metadata = metadata;
   }
@@ -74,7 +75,7 @@ public final class ProduceStreams {
     AccessLog accessLog = new AccessLog(exchange.request());
     ProduceStream stream;
     try {
-      StreamLedger ledger = new StreamLedger(shared.metrics(), topic, accessLog, startNanos);
+      StreamLedger ledger = new StreamLedger(metrics, topic, accessLog, startNanos);
       stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), ledger);
     } catch (IOException | RuntimeException e) {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);

@@ -125,9 +125,8 @@ final class ReportWriter implements WriteListener {
     try {
       writeReady();
     } catch (IOException | RuntimeException e) {
-      broken = true;
       listener.writeFailed(e); // the client is gone, or the container gave up on the response
-      dropHeld();
+      ended();
     }
   }
 

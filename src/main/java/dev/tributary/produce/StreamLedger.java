@@ -21,7 +21,6 @@ final class StreamLedger {
   private final long startNanos;
   private final AccessLog.Tally tally = new AccessLog.Tally();
   private final AtomicLong bytesRead = new AtomicLong();
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean serverFaultLogged = new AtomicBoolean();
   private volatile boolean clientGone;
 
@@ -74,14 +73,12 @@ final class StreamLedger {
   }
 
   /**
-   * Closes the accounts, once: the stream's duration and its access-log line with {@code status}.
+   * Closes the accounts: the stream's duration and its access-log line with {@code status}. Called once,
+   * by the stream's own once-only close.
    *
    * @param streamed whether the stream took the exchange over (its status was 200 from its first record)
    */
   void close(int status, boolean streamed) {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
     long nanos = System.nanoTime() - startNanos;
     metrics.streamClosed(nanos);
     if (!streamed && status != 200) {
