@@ -14,6 +14,13 @@ import java.io.IOException;
  * the moment its closing brace arrives, without waiting for the next one. That is what lets the report
  * for record i reach the client before it sends record i+1, whichever way the bytes are read. Each value
  * is kept as tokens, not text, so no record is ever parsed twice. Not thread-safe: one per stream.
+ *
+ * <p>Concatenated JSON needs nothing between values, but Jackson's parser wants white space after a
+ * top-level number or literal ({@code 1}, {@code true}) before the next value: {@code 1{"value":…}}
+ * would be a syntax error that ends the stream, and the records after it would get no report. So the
+ * framer follows the bytes' nesting itself (strings and their escapes, brackets) and, where a top-level
+ * number or literal is followed at once by a string, an object or an array, feeds the parser one space
+ * between them. Outside any record, it changes no record's bytes or size.
  */
 final class RecordFramer {
 
@@ -22,12 +29,19 @@ final class RecordFramer {
     void record(TokenBuffer tokens, long bytes);
   }
 
+  private static final byte[] SPACE = {' '};
+
   private final JsonParser parser;
   private final ByteArrayFeeder feeder;
   private TokenBuffer current;
   private int depth;
   private long fed;
   private long recordStart;
+  // The bytes' own nesting, followed ahead of the parser to find top-level values with nothing between.
+  private int scanDepth;
+  private boolean inString;
+  private boolean escaped;
+  private boolean inBareValue; // inside a top-level number or literal
 
   RecordFramer(JsonFactory factory) throws IOException {
     this.parser = factory.createNonBlockingByteArrayParser();
@@ -42,9 +56,62 @@ final class RecordFramer {
    *     unreadable and no further bytes may be fed
    */
   void feed(byte[] bytes, int offset, int length, Sink records) throws IOException {
-    feeder.feedInput(bytes, offset, offset + length);
-    fed += length;
+    int end = offset + length;
+    int from = offset;
+    int glued;
+    while ((glued = nextGluedValue(bytes, from, end)) >= 0) {
+      parse(bytes, from, glued, records);
+      parse(SPACE, 0, 1, records); // the separator the parser wants after a top-level number or literal
+      from = glued;
+    }
+    parse(bytes, from, end, records);
+  }
+
+  private void parse(byte[] bytes, int from, int to, Sink records) throws IOException {
+    if (from == to) {
+      return;
+    }
+    feeder.feedInput(bytes, from, to);
+    fed += to - from;
     drain(records);
+  }
+
+  /**
+   * Scans {@code bytes} from {@code from} to {@code to}, and returns the index of the first byte that
+   * starts a value right after a top-level number or literal, or -1 if none does. The scan's state
+   * carries over from one call to the next, so a value may span any number of feeds.
+   */
+  private int nextGluedValue(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte b = bytes[i];
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+        } else if (b == '\\') {
+          escaped = true;
+        } else if (b == '"') {
+          inString = false;
+        }
+        continue;
+      }
+      switch (b) {
+        case '"', '{', '[' -> {
+          if (inBareValue) {
+            inBareValue = false;
+            return i; // scanned again from here: the state says it is no longer inside the bare value
+          }
+          if (b == '"') {
+            inString = true;
+          } else {
+            scanDepth++;
+          }
+        }
+        case '}', ']' -> scanDepth--;
+        case ' ', '\t', '\r', '\n' -> inBareValue = false;
+        default -> inBareValue = scanDepth == 0;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -85,8 +152,8 @@ final class RecordFramer {
       if (depth == 0) {
         TokenBuffer record = current;
         current = null;
-        // After a closing bracket the non-blocking parser's location is that bracket's own offset.
-        long end = parser.currentLocation().getByteOffset() + (token.isStructEnd() ? 1 : 0);
+        // At a value's last token the non-blocking parser's location is that token's last byte.
+        long end = parser.currentLocation().getByteOffset() + 1;
         records.record(record, end - recordStart);
       }
     }

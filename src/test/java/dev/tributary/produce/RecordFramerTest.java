@@ -15,14 +15,25 @@ class RecordFramerTest {
       "{\"value\":{\"type\":\"STRING\",\"data\":\"ok\"}}  \n{\"partition_id\":-1,\"key\":{\"data\":[1,2]}}{\"a\":\"é\"}\r\n";
 
   private static List<Long> sizes(int chunk) throws Exception {
-    byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
-    RecordFramer framer = new RecordFramer(new JsonFactory());
     List<Long> sizes = new ArrayList<>();
-    for (int i = 0; i < bytes.length; i += chunk) {
-      framer.feed(bytes, i, Math.min(chunk, bytes.length - i), (tokens, size) -> sizes.add(size));
-    }
-    framer.end((tokens, size) -> sizes.add(size));
+    frame(BODY, chunk, (tokens, size) -> sizes.add(size));
     return sizes;
+  }
+
+  /** Each value of {@code body}, fed {@code chunk} bytes at a time, as its first token and its size. */
+  private static List<String> values(String body, int chunk) throws Exception {
+    List<String> values = new ArrayList<>();
+    frame(body, chunk, (tokens, size) -> values.add(tokens.firstToken() + "/" + size));
+    return values;
+  }
+
+  private static void frame(String body, int chunk, RecordFramer.Sink sink) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    RecordFramer framer = new RecordFramer(new JsonFactory());
+    for (int i = 0; i < bytes.length; i += chunk) {
+      framer.feed(bytes, i, Math.min(chunk, bytes.length - i), sink);
+    }
+    framer.end(sink);
   }
 
   @Test
@@ -35,5 +46,23 @@ class RecordFramerTest {
     for (int chunk : new int[] {1, 2, 3, 7, 1000}) {
       assertEquals(expected, sizes(chunk), "fed " + chunk + " bytes at a time");
     }
+  }
+
+  /** Values with nothing between them are values still: a number or literal glued to the next one too. */
+  @Test
+  void aTopLevelNumberOrLiteralGluedToTheNextValueIsAValueOfItsOwn() throws Exception {
+    String body = "{\"a\":1}1{\"b\":\"}1{\\\"\"}12{\"c\":3}true[1]null\"s\"-1.5e3{}\"x\"{}";
+    String spaced = "{\"a\":1} 1\n{\"b\":\"}1{\\\"\"}\r\n12 {\"c\":3}\ttrue [1]null \"s\" -1.5e3 {} \"x\"{}\n";
+    List<String> expected =
+        List.of(
+            "START_OBJECT/7", "VALUE_NUMBER_INT/1", "START_OBJECT/13", "VALUE_NUMBER_INT/2", "START_OBJECT/7",
+            "VALUE_TRUE/4", "START_ARRAY/3", "VALUE_NULL/4", "VALUE_STRING/3", "VALUE_NUMBER_FLOAT/6",
+            "START_OBJECT/2", "VALUE_STRING/3", "START_OBJECT/2");
+    for (int chunk : new int[] {1, 2, 3, 5, 1000}) {
+      assertEquals(expected, values(body, chunk), "fed " + chunk + " bytes at a time");
+      assertEquals(expected, values(spaced, chunk), "spaced, fed " + chunk + " bytes at a time");
+    }
+    assertEquals(List.of("VALUE_NUMBER_INT/2"), values("12", 1), "a number the body's end ends");
+    assertEquals(List.of("VALUE_FALSE/5"), values("false", 2), "a literal the body's end ends");
   }
 }

@@ -96,6 +96,31 @@ class StreamingTest {
     }
   }
 
+  /**
+   * Concatenated JSON needs nothing between values: a number or literal glued to the next record is a
+   * value of its own, with its own 400, and the records after it are produced.
+   */
+  @Test
+  void aNumberOrLiteralGluedToTheNextRecordGetsItsOwnReportAndTheStreamGoesOn() throws Exception {
+    String notAnObject = "{\"error_code\":400,\"message\":\"Bad Request: A record must be a JSON object.\"}";
+    for (String scalar : List.of("1", "12", "true")) {
+      String topic = env.newTopic(1);
+      List<String> reports;
+      try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
+        for (String chunk : List.of(record("a"), scalar, record("b") + scalar + record("c"), record("d"))) {
+          client.send(chunk); // each its own chunk, and glued within one
+        }
+        client.end();
+        reports = client.readAll();
+      }
+      List<String> produced = successes(topic, List.of("a", "b", "c", "d"));
+      assertEquals(
+          List.of(produced.get(0), notAnObject, produced.get(1), notAnObject, produced.get(2), produced.get(3)),
+          reports,
+          scalar);
+    }
+  }
+
   @Test
   void endingTheBodyStillDeliversEveryPendingReport() throws Exception {
     String topic = env.newTopic(1);
