@@ -64,7 +64,9 @@ public final class TributaryApplication implements ServletContextListener {
   private final OwnedThreads streamThreads = new OwnedThreads("tributary-stream-");
   private final OwnedThreads timerThreads = new OwnedThreads("tributary-timer-");
   private final OwnedThreads closerThreads = new OwnedThreads("tributary-closer-");
+  private final OwnedThreads writerThreads = new OwnedThreads("tributary-writer-");
   private ExecutorService pool;
+  private ExecutorService writers;
   private ExecutorService closer;
   private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
@@ -103,6 +105,9 @@ public final class TributaryApplication implements ServletContextListener {
             streamThreads(), streamThreads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), streamThreads);
     streamPool.allowCoreThreadTimeOut(true);
     pool = streamPool;
+    // Report writing: a write may wait where a container's non-blocking output blocks (Open Liberty),
+    // so a thread more rather than a queue; where writes do not wait, a few threads serve every stream.
+    writers = Executors.newCachedThreadPool(writerThreads);
     scheduler = new ScheduledThreadPoolExecutor(1, timerThreads);
     scheduler.setRemoveOnCancelPolicy(true); // streams cancel their 24-hour timers; drop them at once
     metadata = ClusterMetadata.create(config.adminProperties(), scheduler);
@@ -120,6 +125,7 @@ public final class TributaryApplication implements ServletContextListener {
             new ProduceRateLimits(config.rateLimits()),
             metrics,
             pool,
+            writers,
             scheduler);
     List<Object> components =
         List.of(
@@ -196,6 +202,9 @@ public final class TributaryApplication implements ServletContextListener {
     if (pool != null) {
       pool.shutdown();
     }
+    if (writers != null) {
+      writers.shutdown();
+    }
     if (closer != null) {
       closer.shutdown();
     }
@@ -208,6 +217,7 @@ public final class TributaryApplication implements ServletContextListener {
     try {
       if (!timerThreads.join(Duration.ofSeconds(5))
           | !streamThreads.join(Duration.ofSeconds(10))
+          | !writerThreads.join(Duration.ofSeconds(10))
           | !closerThreads.join(Duration.ofSeconds(35))) {
         LOG.warning("Some of Tributary's threads were still running after it was stopped");
       }

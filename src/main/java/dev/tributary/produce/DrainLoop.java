@@ -37,6 +37,20 @@ final class DrainLoop {
     }
   }
 
+  /**
+   * As {@link #runOn(Executor)}, and the thread that leaves the work then runs {@code after}, outside
+   * it: requests that arrive while {@code after} runs start a round of their own.
+   */
+  void runOn(Executor executor, Runnable after) {
+    if (wip.getAndIncrement() == 0) {
+      executor.execute(
+          () -> {
+            loop();
+            after.run();
+          });
+    }
+  }
+
   private void loop() {
     int missed = 1;
     do {

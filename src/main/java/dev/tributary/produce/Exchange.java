@@ -40,6 +40,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *       timeout switched off there, never later.
  *   <li>{@code AsyncContext.getRequest} and {@code getResponse} may not be used once the exchange is
  *       completed: the request, the response and the input stream are taken in {@link #begin}.
+ *   <li>The response's {@code WriteListener} is set on a thread of the proxy's (the stream's worker),
+ *       never inside one of the container's read callbacks. The specification lets it be set from any
+ *       thread once the exchange is asynchronous; set inside a callback, the container owes the first
+ *       {@code onWritePossible} once that callback returns, and Tomcat (10.1.24 and later, 11) loses it
+ *       when the same callback reads a chunked body's end: the end's dispatch runs the pending ones on
+ *       a processor that has no request, and the stream waits for a call that never comes. (Seen as
+ *       every chunked request answered with nothing once its topic was cached.) Set from any other
+ *       thread, every container, Tomcat included, dispatches the first {@code onWritePossible} itself.
  *   <li>When a connection fails, the container calls {@code onError} on the read listener, the write
  *       listener or this {@link AsyncListener}, and completes the exchange itself if no listener does.
  *       The exchange is ended inside that callback ({@link #failed}), so the container never completes it

@@ -29,6 +29,7 @@ public final class ProduceStreams {
       RecordPipeline pipeline,
       ObjectMapper mapper,
       Executor pool,
+      Executor writers,
       ScheduledExecutorService scheduler) {}
 
   private final Shared shared;
@@ -39,6 +40,9 @@ public final class ProduceStreams {
   /**
    * @param pool runs each stream's record handling, report writing and the checks that may ask Kafka (a
    *     task there may wait for Kafka's answer to a check, so it must not be the container's pool)
+   * @param writers writes each stream's reports: its threads may wait in a write (a container may block
+   *     there, see {@link ReportWriter}), so it must not be {@code pool}, and it must add a thread rather
+   *     than queue a task while its threads are busy
    * @param scheduler fires each stream's timers
    */
   public ProduceStreams(
@@ -49,10 +53,11 @@ public final class ProduceStreams {
       ProduceRateLimits rateLimits,
       ProxyMetrics metrics,
       Executor pool,
+      Executor writers,
       ScheduledExecutorService scheduler) {
     this.shared =
         new Shared(
-            settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, pool, scheduler);
+            settings, new RecordPipeline(mapper, metadata, rateLimits), mapper, pool, writers, scheduler);
     this.metrics = metrics;
     this.authenticator = authenticator;
     this.metadata = metadata;

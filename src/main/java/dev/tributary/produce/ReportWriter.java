@@ -8,6 +8,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes one stream's delivery reports in request order, each as soon as it and every report before it
@@ -19,20 +20,29 @@ import java.util.concurrent.Executor;
  * Accounts#reportDone}). So a client that reads only after sending its whole body keeps the reading
  * going while its reports wait; the stream bounds how many may wait.
  *
+ * <p>The two stages are two {@link DrainLoop}s, so that a write that waits never holds up the
+ * deciding. The Servlet specification says a write after {@code isReady()} returned true does not
+ * block, but Open Liberty's (25.0.0.11) does: its non-blocking output writes synchronously once its
+ * buffer is full, and its flush always does, so a write there waits until the client reads. While it
+ * waits, reports go on being decided on other threads, the reading goes on, and the next round of
+ * writing takes everything decided meanwhile.
+ *
  * <p>Threads: {@link #add} and {@link #finish} are called in request order by the stream's worker;
  * readiness is usually signalled by the Kafka producer's I/O thread, which must never do our work, so it
- * only schedules a drain on {@code executor}. The container's {@link #onWritePossible} schedules one too.
- * At most one drain runs at a time (a {@link DrainLoop}), so the output and the held reports are
- * touched by one thread at a time and reports cannot overtake each other.
+ * only schedules the deciding on {@code executor}, whose threads may wait in a write (they are not the
+ * stream pool's, which must never wait). The thread that leaves the deciding then writes, unless another
+ * is writing already; the container's {@link #onWritePossible} schedules the writing too. At most one
+ * thread decides and one writes at a time, so reports cannot overtake each other.
  *
  * <p>Servlet 6.0 rules this follows: a write or a flush only right after {@code isReady()} returned true,
  * and otherwise nothing until the container calls {@link #onWritePossible}, so a client that stops
- * reading holds no thread; and no use of the output once the exchange has ended, nor while it ends
- * ({@link ResponseOutput}), since the container may then recycle the response for another connection.
+ * reading holds no thread (but on Liberty, see above); and no use of the output once the exchange has
+ * ended, nor while it ends ({@link ResponseOutput}), since the container may then recycle the response
+ * for another connection.
  */
 final class ReportWriter implements WriteListener {
 
-  /** Told as each report moves on (on the drain's thread). */
+  /** Told as each report moves on (on the deciding or the writing thread). */
   interface Accounts {
     /** {@code report} is decided and held: its record, of {@code bytes}, leaves the window. */
     void reportDecided(DeliveryReport report, long bytes);
@@ -56,24 +66,32 @@ final class ReportWriter implements WriteListener {
   /** A report in the queue, ready once {@code report} completes; its record was read at {@code readNanos}. */
   record Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {}
 
+  private static final int BATCH_BYTES = 64 * 1024;
+  private static final int TAKE = 256;
+
   private final ResponseOutput output;
   private final Executor executor;
   private final Accounts accounts;
   private final Listener listener;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // guarded by this
-  private final DrainLoop drain = new DrainLoop(this::drainRound);
   private boolean finished; // guarded by this
   private volatile boolean broken;
-  private static final int BATCH_BYTES = 64 * 1024;
-  private static final int TAKE = 256;
-
-  private final ReportEncoder batch; // this and the rest: only the drain's
+  /** Every report is decided and no more will come. */
+  private volatile boolean allDecided;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final DrainLoop deciding = new DrainLoop(this::decideRound);
+  private final DrainLoop writing = new DrainLoop(this::writeRound);
+  /** Decided reports not yet written: the deciding adds, the writing takes; guarded by itself. */
   private final HeldReports held = new HeldReports();
-  // Ready reports taken from the queue in one locked step, not one step each.
+
+  // The deciding's own: ready reports taken from the queue in one locked step, not one step each.
   private final ArrayDeque<Pending> taken = new ArrayDeque<>();
+
+  // The writing's own.
+  private final ReportEncoder batch;
+  private final BatchAccounts batchAccounts = new BatchAccounts();
   private boolean unwritten; // the batch is built but not yet handed to the output
-  private boolean flushed;
-  private boolean done;
+  private boolean flushed = true;
 
   ReportWriter(ResponseOutput output, Executor executor, ReportEncoder encoder, Accounts accounts, Listener listener) {
     this.output = output;
@@ -88,7 +106,7 @@ final class ReportWriter implements WriteListener {
     synchronized (this) {
       queue.add(pending);
     }
-    pending.report().whenComplete((ignored, error) -> schedule());
+    pending.report().whenComplete((ignored, error) -> decide());
   }
 
   /** No more reports will be added; {@link Listener#allDone} follows once the queued ones are out. */
@@ -96,32 +114,61 @@ final class ReportWriter implements WriteListener {
     synchronized (this) {
       finished = true;
     }
-    schedule();
+    decide();
   }
 
   /** The client is gone: held reports, and those still to be decided, are dropped. */
   void abandon() {
     broken = true;
-    schedule();
+    decide();
   }
 
   @Override
   public void onWritePossible() {
-    schedule();
+    writing.runOn(executor);
   }
 
   @Override
   public void onError(Throwable error) {
     broken = true;
     listener.writeFailed(error);
-    schedule();
+    decide();
   }
 
-  private void schedule() {
-    drain.runOn(executor);
+  /** Schedules the deciding; the thread that leaves it writes next. */
+  private void decide() {
+    deciding.runOn(executor, writing::run);
   }
 
-  private void drainRound() {
+  /**
+   * One round of the deciding: moves every report that is ready, with every one before it, to the held
+   * reports; a report that failed to be made (a bug) is a 500 in its place. Once the writing is over
+   * (the client is gone or the exchange ended), drops what is held.
+   */
+  private void decideRound() {
+    Pending head;
+    while ((head = pollReady()) != null) {
+      DeliveryReport report;
+      try {
+        report = head.report().join();
+      } catch (CompletionException | CancellationException e) {
+        report = DeliveryReport.failed(e);
+      }
+      synchronized (held) {
+        held.add(report, head.readNanos());
+      }
+      accounts.reportDecided(report, head.bytes());
+    }
+    if (!allDecided && queueDone()) {
+      allDecided = true;
+    }
+    if (broken) {
+      dropHeld();
+    }
+  }
+
+  /** One round of the writing; a failure ends it and leaves what is held to the deciding to drop. */
+  private void writeRound() {
     try {
       writeReady();
     } catch (IOException | RuntimeException e) {
@@ -131,31 +178,28 @@ final class ReportWriter implements WriteListener {
   }
 
   /**
-   * Decides the ready reports, then writes held reports while the output can take them; stops, to be
-   * called again, when it cannot. The reports held at once go out in one write (up to 64 KB), not one
-   * write each.
+   * Writes held reports while the output can take them; stops, to be called again, when it cannot. The
+   * reports held at once go out in one write (up to 64 KB), not one write each.
    */
   private void writeReady() throws IOException {
     while (true) {
-      decideReady();
-      if (broken || !output.isOpen()) {
+      if (broken) {
+        return; // whoever broke it scheduled the deciding, which drops what is held
+      }
+      if (!output.isOpen()) {
         ended();
         return;
       }
       if (unwritten) {
         if (!use(out -> out.isReady() && write(out))) {
-          return; // onWritePossible will schedule the next drain (or the exchange ended)
+          return; // onWritePossible will schedule the next round (or the exchange ended)
         }
         unwritten = false;
         flushed = false;
       }
-      if (held.isEmpty()) {
+      if (!takeBatch()) {
         break;
       }
-      do {
-        long readNanos = held.oldestReadNanos();
-        accounts.reportDone(held.writeOldest(batch), readNanos);
-      } while (batch.size() < BATCH_BYTES && !held.isEmpty());
       unwritten = true;
     }
     if (!flushed) {
@@ -164,9 +208,20 @@ final class ReportWriter implements WriteListener {
       }
       flushed = true;
     }
-    if (isFinished() && use(ServletOutputStream::isReady)) {
+    if (allDecided && heldIsEmpty() && use(ServletOutputStream::isReady)) {
       complete(); // every write is done: the container may end the response
     }
+  }
+
+  /** Appends held reports to the batch, up to {@link #BATCH_BYTES}; false if none was held. */
+  private boolean takeBatch() throws IOException {
+    synchronized (held) {
+      while (batch.size() < BATCH_BYTES && !held.isEmpty()) {
+        long readNanos = held.oldestReadNanos();
+        batchAccounts.add(held.writeOldest(batch), readNanos);
+      }
+    }
+    return batchAccounts.tell(accounts);
   }
 
   /** Whether {@code step} ran and answered true; if the exchange had ended, what is held is dropped. */
@@ -184,38 +239,27 @@ final class ReportWriter implements WriteListener {
     return true;
   }
 
-  /** The exchange ended (or the writing failed): what is held is dropped. */
+  /** The exchange ended (or the writing failed): the deciding drops what is held, and what comes. */
   private void ended() {
-    broken = true;
-    dropHeld();
-  }
-
-  /**
-   * Moves every report that is ready, with every one before it, to the held reports; a report that
-   * failed to be made (a bug) is a 500 in its place.
-   */
-  private void decideReady() {
-    Pending head;
-    while ((head = pollReady()) != null) {
-      DeliveryReport report;
-      try {
-        report = head.report().join();
-      } catch (CompletionException | CancellationException e) {
-        report = DeliveryReport.failed(e);
-      }
-      held.add(report, head.readNanos());
-      accounts.reportDecided(report, head.bytes());
+    if (!broken) {
+      broken = true;
+      decide();
     }
   }
 
   private void dropHeld() {
-    decideReady();
-    while (!held.isEmpty()) {
-      long readNanos = held.oldestReadNanos();
-      held.removeOldest();
+    while (true) {
+      long readNanos;
+      synchronized (held) {
+        if (held.isEmpty()) {
+          break;
+        }
+        readNanos = held.oldestReadNanos();
+        held.removeOldest();
+      }
       accounts.reportDone(DROPPED, readNanos);
     }
-    if (isFinished()) {
+    if (allDecided) {
       complete();
     }
   }
@@ -236,14 +280,46 @@ final class ReportWriter implements WriteListener {
     }
   }
 
-  private synchronized boolean isFinished() {
-    return finished && queue.isEmpty() && taken.isEmpty() && held.isEmpty();
+  /** Whether no more reports will come and every one queued has been decided (the deciding's question). */
+  private synchronized boolean queueDone() {
+    return finished && queue.isEmpty() && taken.isEmpty();
+  }
+
+  private boolean heldIsEmpty() {
+    synchronized (held) {
+      return held.isEmpty();
+    }
   }
 
   private void complete() {
-    if (!done) {
-      done = true;
+    if (done.compareAndSet(false, true)) {
       listener.allDone();
+    }
+  }
+
+  /** The written reports of one batch, told to the accounts once the held reports' lock is let go. */
+  private static final class BatchAccounts {
+    private int[] codes = new int[TAKE];
+    private long[] readNanos = new long[TAKE];
+    private int size;
+
+    void add(int code, long read) {
+      if (size == codes.length) {
+        codes = java.util.Arrays.copyOf(codes, size * 2);
+        readNanos = java.util.Arrays.copyOf(readNanos, size * 2);
+      }
+      codes[size] = code;
+      readNanos[size++] = read;
+    }
+
+    /** Tells {@code accounts} of each report added since the last time; false if there was none. */
+    boolean tell(Accounts accounts) {
+      int count = size;
+      size = 0;
+      for (int i = 0; i < count; i++) {
+        accounts.reportDone(codes[i], readNanos[i]);
+      }
+      return count > 0;
     }
   }
 }

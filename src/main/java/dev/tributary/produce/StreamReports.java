@@ -30,14 +30,23 @@ final class StreamReports {
     this.worker = new SerialExecutor(shared.pool());
   }
 
-  /** The first record arrived: reports go to {@code out} from now on. */
+  /**
+   * The first record arrived: reports go to {@code out} from now on. The writer is registered on the
+   * worker, before any report reaches it, never on the reading thread (see {@link Exchange}: the
+   * reading may be the container's read callback).
+   */
   void start(ServletOutputStream out, Exchange exchange, ReportWriter.Listener listener) {
-    writer = new ReportWriter(exchange, shared.pool(), new ReportEncoder(shared.mapper(), clusterId, topic), window, listener);
-    try {
-      out.setWriteListener(writer);
-    } catch (RuntimeException e) {
-      exchange.failed(e); // reports are dropped; records read are still sent
-    }
+    ReportWriter started =
+        new ReportWriter(exchange, shared.writers(), new ReportEncoder(shared.mapper(), clusterId, topic), window, listener);
+    writer = started;
+    worker.execute(
+        () -> {
+          try {
+            out.setWriteListener(started);
+          } catch (RuntimeException e) {
+            exchange.failed(e); // reports are dropped; records read are still sent
+          }
+        });
   }
 
   /** Whether the first record arrived: the request can no longer fail as a whole. */

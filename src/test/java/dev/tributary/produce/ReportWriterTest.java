@@ -18,13 +18,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import dev.tributary.testing.Await;
 import org.junit.jupiter.api.Test;
 
 class ReportWriterTest {
 
   /** Non-blocking output that takes writes only while {@code ready}, like a container's. */
-  static final class Output extends ServletOutputStream {
+  static class Output extends ServletOutputStream {
     final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     boolean ready = true;
     boolean failing;
@@ -67,21 +69,11 @@ class ReportWriterTest {
   private final Output out = new Output();
   private final List<DeliveryReport> decided = new ArrayList<>();
   private final List<Integer> codes = new ArrayList<>();
-  private final List<String> events = new ArrayList<>();
+  private final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
   private boolean open = true;
   private final ReportWriter writer =
       new ReportWriter(
-          new ResponseOutput() {
-            @Override
-            public boolean isOpen() {
-              return open;
-            }
-
-            @Override
-            public Boolean use(Step step) throws IOException {
-              return open ? step.run(out) : null;
-            }
-          },
+          output(() -> open, () -> out),
           Runnable::run,
           new ReportEncoder(Json.newMapper(), "c-1", "t"),
           new ReportWriter.Accounts() {
@@ -261,5 +253,89 @@ class ReportWriterTest {
     assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n", out.text());
     assertEquals(List.of(400, ReportWriter.DROPPED), codes);
     assertEquals(List.of("all done"), events, "no write was attempted, so none failed");
+  }
+
+  /**
+   * Open Liberty's non-blocking output writes synchronously: a write there waits until the client reads.
+   * Meanwhile later reports are still decided (their records leave the window, so the reading goes on),
+   * and once the write returns every report goes out, in order.
+   */
+  @Test
+  void aWriteThatWaitsHoldsUpNeitherTheDecidingNorTheOrder() throws Exception {
+    java.util.concurrent.CountDownLatch writing = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Output blocking =
+        new Output() {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            writing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              throw new java.io.InterruptedIOException();
+            }
+            super.write(b, off, len);
+          }
+        };
+    List<DeliveryReport> decidedMeanwhile = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+    try {
+      ReportWriter waiting =
+          new ReportWriter(
+              output(() -> true, () -> blocking),
+              threads,
+              new ReportEncoder(Json.newMapper(), "c-1", "t"),
+              new ReportWriter.Accounts() {
+                @Override
+                public void reportDecided(DeliveryReport report, long bytes) {
+                  decidedMeanwhile.add(report);
+                }
+
+                @Override
+                public void reportDone(int errorCode, long readNanos) {}
+              },
+              new ReportWriter.Listener() {
+                @Override
+                public void writeFailed(Throwable error) {}
+
+                @Override
+                public void allDone() {
+                  events.add("all done");
+                }
+              });
+      waiting.add(report(CompletableFuture.completedFuture(null), 0));
+      assertTrue(writing.await(10, java.util.concurrent.TimeUnit.SECONDS), "the first write began");
+      for (int i = 1; i < 1000; i++) {
+        waiting.add(report(CompletableFuture.completedFuture(null), i));
+      }
+      waiting.finish();
+      Await.until(Duration.ofSeconds(10), () -> decidedMeanwhile.size() == 1000, "every report to be decided");
+      assertEquals("", blocking.text(), "the first write still waits");
+      release.countDown();
+      Await.until(Duration.ofSeconds(10), () -> events.contains("all done"), "the writing to end");
+      StringBuilder expected = new StringBuilder();
+      for (int i = 0; i < 1000; i++) {
+        expected.append("{\"error_code\":400,\"message\":\"r").append(i).append("\"}\r\n");
+      }
+      assertEquals(expected.toString(), blocking.text());
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /** A response whose stream is {@code out}'s while {@code open} says so (the exchange's end makes it null). */
+  private static ResponseOutput output(
+      java.util.function.BooleanSupplier open, java.util.function.Supplier<? extends jakarta.servlet.ServletOutputStream> out) {
+    return new ResponseOutput() {
+      @Override
+      public boolean isOpen() {
+        return open.getAsBoolean();
+      }
+
+      @Override
+      public Boolean use(Step step) throws IOException {
+        return open.getAsBoolean() ? step.run(out.get()) : null;
+      }
+    };
   }
 }
