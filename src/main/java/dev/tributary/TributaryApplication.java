@@ -94,6 +94,7 @@ public final class TributaryApplication implements ServletContextListener {
   }
 
   private void start(ServletContext context) {
+    ForeignEndpoints.check(context); // before anything is started that would need stopping
     TributaryConfig config = TributaryConfig.load(initParameters(context));
     config.warnings().forEach(LOG::warning);
     quietLogs = QuietKafkaLogs.install(); // an outage must not fill a disk

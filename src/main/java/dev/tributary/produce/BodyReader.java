@@ -50,8 +50,6 @@ final class BodyReader implements ReadListener, RecordDecoder.Output {
   private final byte[] buffer = new byte[32 * 1024];
   private final DrainLoop reading = new DrainLoop(this::readRound);
   private volatile boolean paused;
-  /** The container has called this listener once: from then on the body may be read from any thread. */
-  private volatile boolean called;
   private volatile boolean stopRequested;
   private volatile Throwable failure;
   /** What to run once the rest of the body has been discarded; set once, by {@link #discardRest}. */
@@ -117,13 +115,11 @@ final class BodyReader implements ReadListener, RecordDecoder.Output {
 
   @Override
   public void onDataAvailable() {
-    called = true;
     reading.run();
   }
 
   @Override
   public void onAllDataRead() {
-    called = true;
     in.allArrived();
     reading.run();
   }
@@ -137,7 +133,6 @@ final class BodyReader implements ReadListener, RecordDecoder.Output {
    */
   @Override
   public void onError(Throwable error) {
-    called = true;
     failure = error;
     reading.run();
   }
@@ -186,9 +181,6 @@ final class BodyReader implements ReadListener, RecordDecoder.Output {
         }
         paused = false;
       }
-      if (!called) {
-        return; // the container's first call reads on (see ServletBody)
-      }
       int read = in.read(buffer);
       if (read == ServletBody.WAIT) {
         return; // the container calls onDataAvailable or onAllDataRead next
@@ -206,9 +198,6 @@ final class BodyReader implements ReadListener, RecordDecoder.Output {
   /** Reads what has arrived of the rest of the body and throws it away; see {@link #discardRest}. */
   private void discard() throws IOException {
     while (!leaveRest && !stopRequested && !quiet && failure == null && discarded <= DISCARD_MAX) {
-      if (!called) {
-        return; // the container's first call reads on (see ServletBody)
-      }
       int read = in.read(buffer);
       if (read == ServletBody.WAIT) {
         return; // the container calls onDataAvailable or onAllDataRead next

@@ -47,7 +47,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       when the same callback reads a chunked body's end: the end's dispatch runs the pending ones on
  *       a processor that has no request, and the stream waits for a call that never comes. (Seen as
  *       every chunked request answered with nothing once its topic was cached.) Set from any other
- *       thread, every container, Tomcat included, dispatches the first {@code onWritePossible} itself.
+ *       thread, Tomcat still lost it about one request in 400 when a read callback of the container's
+ *       met the body's end meanwhile; so nothing is read between setting the listener and the first
+ *       {@code onWritePossible} ({@link Window#writerSetting}).
  *   <li>When a connection fails, the container calls {@code onError} on the read listener, the write
  *       listener or this {@link AsyncListener}, and completes the exchange itself if no listener does.
  *       The exchange is ended inside that callback ({@link #failed}), so the container never completes it

@@ -84,6 +84,7 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   public boolean started() {
     ServletOutputStream out = exchange.takeOver();
     if (out != null) {
+      window.writerSetting(); // nothing more is read until the container first calls the writer
       reports.start(out, exchange, this);
     }
     return out != null; // null: the exchange ended first, the client went away

@@ -49,6 +49,9 @@ final class ReportWriter implements WriteListener {
 
     /** A held report was written with {@code errorCode}, or dropped ({@link #DROPPED}); read at {@code readNanos}. */
     void reportDone(int errorCode, long readNanos);
+
+    /** The container called {@code onWritePossible} for the first time (told on a writer thread). */
+    default void writable() {}
   }
 
   /** Told how the writing ends. */
@@ -79,6 +82,7 @@ final class ReportWriter implements WriteListener {
   /** Every report is decided and no more will come. */
   private volatile boolean allDecided;
   private final AtomicBoolean done = new AtomicBoolean();
+  private final AtomicBoolean called = new AtomicBoolean(); // onWritePossible came at least once
   private final DrainLoop deciding = new DrainLoop(this::decideRound);
   private final DrainLoop writing = new DrainLoop(this::writeRound);
   /** Decided reports not yet written: the deciding adds, the writing takes; guarded by itself. */
@@ -125,6 +129,9 @@ final class ReportWriter implements WriteListener {
 
   @Override
   public void onWritePossible() {
+    if (called.compareAndSet(false, true)) {
+      executor.execute(accounts::writable); // not on the container's thread: the reading goes on there
+    }
     writing.runOn(executor);
   }
 

@@ -12,14 +12,6 @@ import java.util.concurrent.TimeoutException;
  * <p>The rules of the Servlet 6.0 specification it follows, and nothing beyond them:
  *
  * <ul>
- *   <li>Nothing is read before the container's first call to the read listener ({@code
- *       onDataAvailable}, {@code onAllDataRead} or {@code onError}): that first call is the
- *       container's to make, and a read of ours before it races the container's own first read. Open
- *       Liberty (25.0.0.11) starts one on a thread of its own when the listener is set; a thread of
- *       ours that took the body's bytes first left that read waiting for bytes that never came, and
- *       Liberty defers completing the exchange while its read is under way: the response to a request
- *       refused at once (an unknown topic, whose body is read and thrown away) never came, about one
- *       time in a hundred.
  *   <li>{@code read} is called only right after {@code isReady()} returned true. When {@code isReady()}
  *       returns false, the container calls {@code onDataAvailable} or {@code onAllDataRead} later, so
  *       no thread waits for bytes.

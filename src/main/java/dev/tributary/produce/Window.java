@@ -24,6 +24,7 @@ final class Window implements BodySink.Gate, ReportWriter.Accounts {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicLong held = new AtomicLong();
   private volatile boolean admitted;
+  private volatile boolean writerPending;
 
   Window(StreamSettings settings, StreamLedger ledger) {
     this.maxRecords = settings.windowRecords();
@@ -41,6 +42,24 @@ final class Window implements BodySink.Gate, ReportWriter.Accounts {
   void admit() {
     admitted = true;
     onRoom.run();
+  }
+
+  /**
+   * The response's write listener is being set: the gate stays shut until the container's first {@code
+   * onWritePossible} ({@link #writable}). Between the two, nothing is read: Tomcat (10.1, 11) loses that
+   * first call when a read meanwhile meets a chunked body's end (its dispatch for the end runs the
+   * pending write dispatch where no request is), and the stream then waits for a call that never comes.
+   */
+  void writerSetting() {
+    writerPending = true;
+  }
+
+  @Override
+  public void writable() {
+    if (writerPending) {
+      writerPending = false;
+      onRoom.run();
+    }
   }
 
   /** A record of {@code recordBytes} was read (0 for a last error report that stands for no record). */
@@ -68,6 +87,6 @@ final class Window implements BodySink.Gate, ReportWriter.Accounts {
 
   @Override
   public boolean open() {
-    return admitted && records.get() < maxRecords && bytes.get() < maxBytes && held.get() < maxHeld;
+    return admitted && !writerPending && records.get() < maxRecords && bytes.get() < maxBytes && held.get() < maxHeld;
   }
 }
