@@ -14,8 +14,14 @@ import java.util.function.BooleanSupplier;
  */
 final class AppServer implements AutoCloseable {
 
-  /** The context path every server deploys the WAR at in these tests. */
+  /**
+   * The context path of the README's deployments. Some servers' suites deploy at the root context ({@link
+   * #ROOT}) instead, so that each context is checked on several servers.
+   */
   static final String CONTEXT_PATH = "/tributary";
+
+  /** The root context's path, as {@code getContextPath()} names it. */
+  static final String ROOT = "";
 
   /** Removes the deployed WAR the server's own way (e.g. deletes it from a watched directory). */
   @FunctionalInterface
@@ -26,13 +32,20 @@ final class AppServer implements AutoCloseable {
   private final String name;
   private final ServerProcess process;
   private final int port;
+  private final String contextPath;
   private final List<Path> logFiles;
   private final Undeployer undeployer;
 
   AppServer(String name, ServerProcess process, int port, List<Path> logFiles, Undeployer undeployer) {
+    this(name, process, port, CONTEXT_PATH, logFiles, undeployer);
+  }
+
+  /** @param contextPath {@link #CONTEXT_PATH}, {@link #ROOT} or another context path the WAR is deployed at */
+  AppServer(String name, ServerProcess process, int port, String contextPath, List<Path> logFiles, Undeployer undeployer) {
     this.name = name;
     this.process = process;
     this.port = port;
+    this.contextPath = contextPath;
     this.logFiles = List.copyOf(logFiles);
     this.undeployer = undeployer;
   }
@@ -45,14 +58,19 @@ final class AppServer implements AutoCloseable {
     return port;
   }
 
-  /** {@code http://127.0.0.1:port/tributary} followed by {@code path}. */
+  /** The context path the WAR is deployed at: {@link #CONTEXT_PATH}, or {@link #ROOT} ({@code ""}). */
+  String contextPath() {
+    return contextPath;
+  }
+
+  /** {@code http://127.0.0.1:port}, the context path, then {@code path}. */
   URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + CONTEXT_PATH + path);
+    return URI.create("http://127.0.0.1:" + port + contextPath + path);
   }
 
   /** The path of {@code path} under the context path, as a request line names it. */
   String path(String path) {
-    return CONTEXT_PATH + path;
+    return contextPath + path;
   }
 
   /** The pid of the server's JVM. */

@@ -12,8 +12,10 @@ import java.util.Map;
  * Payara Server ({@code fish.payara.distributions:payara} from Maven Central) with a copy of its
  * {@code domain1}, configured the way the README tells an operator to: {@code bootstrap.servers} as a
  * server system property (what {@code asadmin create-system-properties} writes into {@code domain.xml}),
- * one line per log record in {@code server.log}, and the WAR dropped into the domain's {@code autodeploy/} directory. The WAR's own {@code
- * glassfish-web.xml} makes its Jersey and Jackson win over Payara's.
+ * one line per log record in {@code server.log}, Payara's MicroProfile endpoints on the admin virtual
+ * server (what the README's three {@code asadmin set-…-configuration --virtualservers=__asadmin} write),
+ * and the WAR deployed at the root context with {@code asadmin deploy --contextroot / --name tributary}.
+ * The WAR's own {@code glassfish-web.xml} makes its Jersey and Jackson win over Payara's.
  */
 final class PayaraServer {
 
@@ -26,7 +28,8 @@ final class PayaraServer {
     ServerProcess.deleteTree(domains.getParent());
     ServerProcess.copyTree(home.resolve("glassfish/domains/domain1"), domain);
     int port = ServerProcess.freePort();
-    configure(domain.resolve("config/domain.xml"), port, env);
+    int adminPort = ServerProcess.freePort();
+    configure(domain.resolve("config/domain.xml"), port, adminPort, env);
     // The README's one-line log records: what asadmin set-log-attributes writes into logging.properties.
     Path logging = domain.resolve("config/logging.properties");
     Files.writeString(
@@ -35,7 +38,6 @@ final class PayaraServer {
             .replace(
                 "com.sun.enterprise.server.logging.GFFileHandler.multiLineMode=true",
                 "com.sun.enterprise.server.logging.GFFileHandler.multiLineMode=false"));
-    AppServer.copyWar(domain.resolve("autodeploy"), "tributary.war");
     ServerProcess process =
         ServerProcess.start(
             name,
@@ -50,19 +52,67 @@ final class PayaraServer {
             name,
             process,
             port,
+            AppServer.ROOT,
             List.of(domain.resolve("logs/server.log")),
-            () -> Files.delete(domain.resolve("autodeploy/tributary.war")));
+            () -> asadmin(home, adminPort, "undeploy", "tributary"));
+    try {
+      server.awaitUntil(Duration.ofSeconds(180), () -> listening(adminPort), "the admin port " + adminPort);
+      asadmin(home, adminPort, "deploy", "--contextroot", "/", "--name", "tributary",
+          ServerProcess.property("tributary.war").toString());
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
     return AppServer.deployed(server, Duration.ofSeconds(180));
   }
 
-  /** Free ports for every listener of the server's configuration, and the system property. */
-  private static void configure(Path domainXml, int httpPort, Environment env) throws IOException {
+  /** Runs {@code asadmin --port adminPort arguments…}; fails with its output unless it succeeds. */
+  private static void asadmin(Path home, int adminPort, String... arguments) throws IOException {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("bash", home.resolve("bin/asadmin").toString(), "--port", String.valueOf(adminPort)));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (process.waitFor() != 0) {
+        throw new IOException("asadmin " + String.join(" ", arguments) + " failed:\n" + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("asadmin " + arguments[0]);
+    }
+  }
+
+  private static boolean listening(int port) {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Free ports for every listener of the server's configuration, the system property, and the
+   * MicroProfile endpoints on the admin virtual server.
+   */
+  private static void configure(Path domainXml, int httpPort, int adminPort, Environment env) throws IOException {
     String xml = Files.readString(domainXml);
     int start = xml.indexOf("<config name=\"server-config\">");
     int end = xml.indexOf("</config>", start);
     String config = xml.substring(start, end);
     config = config.replace("port=\"8080\"", "port=\"" + httpPort + "\"");
-    for (String fixed : List.of("8181", "4848", "3700", "3820", "3920", "8686")) {
+    config = config.replace("port=\"4848\"", "port=\"" + adminPort + "\"");
+    String metrics = "<microprofile-metrics-configuration></microprofile-metrics-configuration>";
+    if (!config.contains(metrics)) {
+      throw new IllegalStateException("domain.xml has no " + metrics);
+    }
+    config =
+        config.replace(
+            metrics,
+            "<microprofile-metrics-configuration virtual-servers=\"__asadmin\"></microprofile-metrics-configuration>\n"
+                + "      <microprofile-healthcheck-configuration virtual-servers=\"__asadmin\"></microprofile-healthcheck-configuration>\n"
+                + "      <microprofile-openapi-configuration virtual-servers=\"__asadmin\"></microprofile-openapi-configuration>");
+    for (String fixed : List.of("8181", "3700", "3820", "3920", "8686")) {
       config = config.replace("port=\"" + fixed + "\"", "port=\"" + ServerProcess.freePort() + "\"");
     }
     config = config.replace("value=\"7676\"", "value=\"" + ServerProcess.freePort() + "\"");

@@ -56,30 +56,40 @@ final class RawHttp {
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.UTF_8));
       out.flush();
-      InputStream in = new BufferedInputStream(socket.getInputStream());
-      String statusLine = line(in);
-      Map<String, String> headers = new LinkedHashMap<>();
+      return read(new BufferedInputStream(socket.getInputStream()));
+    }
+  }
+
+  /**
+   * Reads one response to its end (its last chunk, or its {@code Content-Length}, or the connection's end
+   * for neither), skipping interim 1xx responses; the connection may carry another after it.
+   */
+  static Response read(InputStream in) throws IOException {
+    String statusLine;
+    Map<String, String> headers = new LinkedHashMap<>();
+    do {
+      statusLine = line(in);
+      headers.clear();
       String header;
       while (!(header = line(in)).isEmpty()) {
         int colon = header.indexOf(':');
         headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT), header.substring(colon + 1).trim());
       }
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-        int size;
-        while ((size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0) {
-          body.write(in.readNBytes(size));
-          line(in);
-        }
+    } while (statusLine.split(" ")[1].startsWith("1"));
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+      int size;
+      while ((size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0) {
+        body.write(in.readNBytes(size));
         line(in);
-      } else if (headers.containsKey("content-length")) {
-        body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
-      } else {
-        body.write(in.readAllBytes());
       }
-      return new Response(
-          Integer.parseInt(statusLine.split(" ")[1]), headers, body.toString(StandardCharsets.UTF_8));
+      line(in);
+    } else if (headers.containsKey("content-length")) {
+      body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
+    } else {
+      body.write(in.readAllBytes());
     }
+    return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, body.toString(StandardCharsets.UTF_8));
   }
 
   private static Socket connect(String localAddress, int port) throws IOException {

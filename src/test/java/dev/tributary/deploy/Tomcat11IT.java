@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Tomcat 11 (Jakarta EE 11): the same WAR, unchanged, set up as the README's production example: behind
- * a reverse proxy (RemoteIpValve trusting the proxy's address, 127.0.0.5 here) and with HTTP/2.
+ * a reverse proxy (RemoteIpValve trusting the proxy's address, 127.0.0.5 here) and with HTTP/2, at the root
+ * context ({@code webapps/ROOT.war}, as users serve an API).
  */
 class Tomcat11IT extends TomcatIT {
 
   @Override
   protected AppServer startServer(Environment env) throws Exception {
-    return TomcatServer.start("tomcat-11", "tomcat11.home", env, true);
+    return TomcatServer.start("tomcat-11", "tomcat11.home", env, true, AppServer.ROOT);
   }
 
   /** Through the trusted proxy, self links name what the client reached; from anyone else, they do not. */
@@ -30,11 +31,11 @@ class Tomcat11IT extends TomcatIT {
     RawHttp.Reply proxied = RawHttp.get("127.0.0.5", server.port(), server.path("/v3/clusters"), forwarded);
     assertEquals(200, proxied.status(), proxied.text());
     assertTrue(
-        proxied.text().contains("{\"self\":\"https://kafka.example.com" + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+        proxied.text().contains("{\"self\":\"https://kafka.example.com" + server.contextPath() + "/v3/clusters\","),
         proxied.text());
     RawHttp.Reply direct = RawHttp.get("127.0.0.6", server.port(), server.path("/v3/clusters"), forwarded);
     assertTrue(
-        direct.text().contains("{\"self\":\"http://127.0.0.1:" + server.port() + AppServer.CONTEXT_PATH + "/v3/clusters\","),
+        direct.text().contains("{\"self\":\"http://127.0.0.1:" + server.port() + server.contextPath() + "/v3/clusters\","),
         direct.text());
   }
 

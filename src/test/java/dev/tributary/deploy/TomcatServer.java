@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 
 /**
  * A real Tomcat (from Maven Central) with a {@code CATALINA_BASE} of its own, configured the way the
- * README tells an operator to: the WAR as {@code webapps/tributary.war}, {@code bootstrap.servers} as a
- * context {@code <Parameter>} in {@code conf/Catalina/localhost/tributary.xml}, and Tomcat's
- * RateLimitFilter in {@code conf/web.xml}.
+ * README tells an operator to: the WAR as {@code webapps/tributary.war} ({@code webapps/ROOT.war} at the
+ * root context), {@code bootstrap.servers} as a context {@code <Parameter>} in {@code
+ * conf/Catalina/localhost/tributary.xml} ({@code ROOT.xml}), and Tomcat's RateLimitFilter in {@code
+ * conf/web.xml}.
  */
 final class TomcatServer {
 
@@ -47,18 +48,21 @@ final class TomcatServer {
   static final String HTTP2 = "<UpgradeProtocol className=\"org.apache.coyote.http2.Http2Protocol\"/>";
 
   static AppServer start(String name, String homeProperty, Environment env) throws Exception {
-    return start(name, homeProperty, env, false);
+    return start(name, homeProperty, env, false, AppServer.CONTEXT_PATH);
   }
 
   /**
    * As {@link #start(String, String, Environment)}, set up as the README's production example if {@code
-   * behindProxy}: {@link #REMOTE_IP_VALVE} and {@link #HTTP2}.
+   * behindProxy} ({@link #REMOTE_IP_VALVE} and {@link #HTTP2}), at {@code contextPath} ({@link
+   * AppServer#CONTEXT_PATH} or {@link AppServer#ROOT}).
    */
-  static AppServer start(String name, String homeProperty, Environment env, boolean behindProxy) throws Exception {
+  static AppServer start(String name, String homeProperty, Environment env, boolean behindProxy, String contextPath)
+      throws Exception {
     Path home = ServerProcess.property(homeProperty);
     Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
     int port = ServerProcess.freePort();
-    prepareBase(home, base, port, env, behindProxy);
+    String app = contextPath.isEmpty() ? "ROOT" : contextPath.substring(1);
+    prepareBase(home, base, port, env, behindProxy, app);
     ServerProcess process =
         ServerProcess.start(
             name,
@@ -84,12 +88,13 @@ final class TomcatServer {
             Map.of(),
             commandLine -> commandLine.contains("org.apache.catalina.startup.Bootstrap"));
     AppServer server =
-        new AppServer(name, process, port, List.of(), () -> Files.delete(base.resolve("webapps/tributary.war")));
+        new AppServer(
+            name, process, port, contextPath, List.of(), () -> Files.delete(base.resolve("webapps/" + app + ".war")));
     return AppServer.deployed(server, Duration.ofSeconds(90));
   }
 
   /** A CATALINA_BASE of its own: Tomcat's conf on a free port, the rate limit, the context file, the WAR. */
-  private static void prepareBase(Path home, Path base, int port, Environment env, boolean behindProxy)
+  private static void prepareBase(Path home, Path base, int port, Environment env, boolean behindProxy, String app)
       throws IOException {
     ServerProcess.deleteTree(base);
     for (String dir : List.of("conf/Catalina/localhost", "logs", "temp", "work", "webapps")) {
@@ -117,9 +122,9 @@ final class TomcatServer {
     int end = web.lastIndexOf("</web-app>");
     Files.writeString(webXml, web.substring(0, end) + RATE_LIMIT_FILTER + web.substring(end));
     Files.writeString(
-        base.resolve("conf/Catalina/localhost/tributary.xml"),
+        base.resolve("conf/Catalina/localhost/" + app + ".xml"),
         "<Context>\n  <Parameter name=\"bootstrap.servers\" value=\"" + env.broker().bootstrapServers()
             + "\" override=\"false\"/>\n</Context>\n");
-    AppServer.copyWar(base.resolve("webapps"), "tributary.war");
+    AppServer.copyWar(base.resolve("webapps"), app + ".war");
   }
 }

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * WildFly ({@code wildfly-dist} from Maven Central) with a server base directory of its own, run the
  * way the README tells an operator to: {@code bin/standalone.sh -Dtributary.bootstrap.servers=…}, the
  * WAR dropped into {@code deployments/}, and nothing else (the WAR's own {@code
- * jboss-deployment-structure.xml} keeps WildFly's RESTEasy and Jackson away from it).
+ * jboss-deployment-structure.xml} keeps WildFly's RESTEasy and Jackson away from it). It is dropped in as
+ * {@code ROOT.war}: the suite runs at the root context here, as users often serve an API.
  */
 final class WildFlyServer {
 
@@ -30,7 +31,7 @@ final class WildFlyServer {
         }
       }
     }
-    AppServer.copyWar(base.resolve("deployments"), "tributary.war");
+    AppServer.copyWar(base.resolve("deployments"), "ROOT.war");
     int port = ServerProcess.freePort();
     ServerProcess process =
         ServerProcess.start(
@@ -52,8 +53,9 @@ final class WildFlyServer {
             name,
             process,
             port,
+            AppServer.ROOT,
             List.of(base.resolve("log/server.log")),
-            () -> Files.delete(base.resolve("deployments/tributary.war")));
+            () -> Files.delete(base.resolve("deployments/ROOT.war")));
     return AppServer.deployed(server, Duration.ofSeconds(120));
   }
 }
