@@ -96,6 +96,7 @@ final class ReportWriter implements WriteListener {
   private final BatchAccounts batchAccounts = new BatchAccounts();
   private boolean unwritten; // the batch is built but not yet handed to the output
   private boolean flushed = true;
+  private boolean committed; // the response's status and headers went out, before any report
 
   ReportWriter(ResponseOutput output, Executor executor, ReportEncoder encoder, Accounts accounts, Listener listener) {
     this.output = output;
@@ -196,6 +197,15 @@ final class ReportWriter implements WriteListener {
       if (!output.isOpen()) {
         ended();
         return;
+      }
+      if (!committed) {
+        // A flush before the first report commits the response: Open Liberty's (25.0.0.11) first
+        // flush of a response only commits it and sends nothing written before it, so the first
+        // report would wait for the next one's flush, and a full-duplex client waits for ever.
+        if (!use(ResponseOutput::flushIfReady)) {
+          return;
+        }
+        committed = true;
       }
       if (unwritten) {
         if (!use(out -> out.isReady() && write(out))) {

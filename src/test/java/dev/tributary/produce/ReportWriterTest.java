@@ -31,6 +31,9 @@ class ReportWriterTest {
     boolean ready = true;
     boolean failing;
     int flushes;
+    /** As Open Liberty's (25.0.0.11): the first flush commits the response and sends nothing. */
+    boolean firstFlushOnlyCommits;
+    private int sent;
 
     @Override
     public boolean isReady() {
@@ -58,11 +61,18 @@ class ReportWriterTest {
 
     @Override
     public void flush() {
-      flushes++;
+      if (flushes++ > 0 || !firstFlushOnlyCommits) {
+        sent = bytes.size();
+      }
     }
 
     String text() {
       return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What a flush has sent to the client. */
+    String sent() {
+      return new String(bytes.toByteArray(), 0, sent, StandardCharsets.UTF_8);
     }
   }
 
@@ -138,6 +148,16 @@ class ReportWriterTest {
     first.complete(null);
     assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n", out.text());
     assertTrue(out.flushes > flushes, "flushed, so the chunk goes out now");
+  }
+
+  @Test
+  void theFirstReportIsSentWhereTheFirstFlushOnlyCommitsTheResponse() {
+    out.firstFlushOnlyCommits = true;
+    writer.add(report(CompletableFuture.completedFuture(null), 1));
+    assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n", out.sent());
+    writer.onWritePossible();
+    writer.add(report(CompletableFuture.completedFuture(null), 2));
+    assertEquals("{\"error_code\":400,\"message\":\"r1\"}\r\n{\"error_code\":400,\"message\":\"r2\"}\r\n", out.sent());
   }
 
   @Test
