@@ -36,10 +36,15 @@ import java.util.concurrent.TimeoutException;
  *       nothing buffered starts an asynchronous read and only then notes it as outstanding; asked on a
  *       thread outside its callbacks, the read can complete on a container thread in between, and the note
  *       then outlives it: {@code isReady()} answers false ever after and no callback comes (a stream hung
- *       about once in a hundred requests). Its callbacks run holding a lock its input stream hands out
- *       ({@code getCompleteLockObj()}); {@code isReady()} is asked holding that lock, as Liberty's own
- *       callback threads do, so the completion waits until the note is made. Every other container's
- *       stream has no such method, and its {@code isReady()} is asked as it is.
+ *       about once in a hundred requests). Its completion calls the listener holding a lock its input
+ *       stream hands out ({@code getCompleteLockObj()}); {@code isReady()} is asked holding that lock, so
+ *       the completion waits until the note is made. Liberty's own first read, started by {@code
+ *       setReadListener}, holds the stream's other lock ({@code getLockObj()}, which {@code isReady()}
+ *       takes too) and completes inside it; so that lock is taken first, then the completion's, in
+ *       Liberty's order. Taken the other way round, a request refused at once (its rest discarded on the
+ *       resource method's thread while that first read ran) deadlocked the two threads and never got its
+ *       answer. Every other container's stream has no such methods, and its {@code isReady()} is asked as
+ *       it is.
  * </ul>
  *
  */
@@ -49,13 +54,16 @@ final class ServletBody {
   static final int WAIT = -2;
 
   private final ServletInputStream in;
+  /** The input stream's own lock (Liberty's), taken first; null if it has none. */
+  private final Object streamLock;
   /** The lock the container holds while it completes a read and calls the listener; null if unknown. */
-  private final Object readyLock;
+  private final Object callbackLock;
   private volatile boolean allArrived;
 
   ServletBody(ServletInputStream in) {
     this.in = in;
-    this.readyLock = callbackLock(in);
+    this.streamLock = lock(in, "getLockObj");
+    this.callbackLock = lock(in, "getCompleteLockObj");
   }
 
   /** The container called {@code onAllDataRead}: the whole body has arrived. */
@@ -79,24 +87,30 @@ final class ServletBody {
     return in.read(buffer); // -1 when ready at the end: some containers say so this way
   }
 
-  /** {@code in.isReady()}, asked holding the container's callback lock where it has one (see the class comment). */
+  /** {@code in.isReady()}, asked holding the container's locks where it has them (see the class comment). */
   private boolean isReady() {
-    if (readyLock == null) {
+    if (callbackLock == null) {
       return in.isReady();
     }
-    synchronized (readyLock) {
-      return in.isReady();
+    if (streamLock == null) {
+      synchronized (callbackLock) {
+        return in.isReady();
+      }
+    }
+    synchronized (streamLock) {
+      synchronized (callbackLock) {
+        return in.isReady();
+      }
     }
   }
 
   /**
-   * The lock Open Liberty's input stream holds while it completes an asynchronous read and calls the
-   * listener ({@code getCompleteLockObj()}, public on its {@code SRTInputStream31}); null for every other
-   * container, and if it is ever removed.
+   * One of the locks Open Liberty's input stream ({@code SRTInputStream31}) hands out by a public method
+   * of that name; null for every other container, and if it is ever removed.
    */
-  static Object callbackLock(ServletInputStream in) {
+  static Object lock(ServletInputStream in, String method) {
     try {
-      return in.getClass().getMethod("getCompleteLockObj").invoke(in);
+      return in.getClass().getMethod(method).invoke(in);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
