@@ -96,7 +96,7 @@ final class ReportWriter implements WriteListener {
   private final BatchAccounts batchAccounts = new BatchAccounts();
   private boolean unwritten; // the batch is built but not yet handed to the output
   private boolean flushed = true;
-  private boolean committed; // the response's status and headers went out, before any report
+  private boolean committed; // the response's first flush is done
 
   ReportWriter(ResponseOutput output, Executor executor, ReportEncoder encoder, Accounts accounts, Listener listener) {
     this.output = output;
@@ -198,15 +198,6 @@ final class ReportWriter implements WriteListener {
         ended();
         return;
       }
-      if (!committed) {
-        // A flush before the first report commits the response: Open Liberty's (25.0.0.11) first
-        // flush of a response only commits it and sends nothing written before it, so the first
-        // report would wait for the next one's flush, and a full-duplex client waits for ever.
-        if (!use(ResponseOutput::flushIfReady)) {
-          return;
-        }
-        committed = true;
-      }
       if (unwritten) {
         if (!use(out -> out.isReady() && write(out))) {
           return; // onWritePossible will schedule the next round (or the exchange ended)
@@ -222,6 +213,15 @@ final class ReportWriter implements WriteListener {
     if (!flushed) {
       if (!use(ResponseOutput::flushIfReady)) { // the chunk goes now, not when the buffer fills
         return;
+      }
+      if (!committed) {
+        // The response's first flush is flushed again: Open Liberty's (25.0.0.11) first flush only
+        // commits the response and sends nothing written before it, so the first report would wait
+        // for the next one's flush, and a full-duplex client would wait for ever.
+        committed = true;
+        if (!use(ResponseOutput::flushIfReady)) {
+          return; // onWritePossible brings the writing back here: flushed is still false
+        }
       }
       flushed = true;
     }
