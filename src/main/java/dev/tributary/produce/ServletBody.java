@@ -54,16 +54,17 @@ final class ServletBody {
   static final int WAIT = -2;
 
   private final ServletInputStream in;
-  /** The input stream's own lock (Liberty's), taken first; null if it has none. */
-  private final Object streamLock;
   /** The lock the container holds while it completes a read and calls the listener; null if unknown. */
   private final Object callbackLock;
+  /** The lock taken before {@link #callbackLock}: the input stream's own (Liberty's), else that same lock. */
+  private final Object firstLock;
   private volatile boolean allArrived;
 
   ServletBody(ServletInputStream in) {
     this.in = in;
-    this.streamLock = lock(in, "getLockObj");
     this.callbackLock = lock(in, "getCompleteLockObj");
+    Object streamLock = lock(in, "getLockObj");
+    this.firstLock = streamLock != null ? streamLock : callbackLock;
   }
 
   /** The container called {@code onAllDataRead}: the whole body has arrived. */
@@ -92,12 +93,7 @@ final class ServletBody {
     if (callbackLock == null) {
       return in.isReady();
     }
-    if (streamLock == null) {
-      synchronized (callbackLock) {
-        return in.isReady();
-      }
-    }
-    synchronized (streamLock) {
+    synchronized (firstLock) {
       synchronized (callbackLock) {
         return in.isReady();
       }
