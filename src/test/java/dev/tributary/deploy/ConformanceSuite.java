@@ -70,7 +70,23 @@ abstract class ConformanceSuite {
     } catch (RuntimeException e) {
       System.out.printf("%s: the first produce request failed: %s%n", server.name(), e);
     }
-    baselineThreads = ownedBusyThreads();
+    baselineThreads = settledBusyThreads();
+  }
+
+  /**
+   * {@link #ownedBusyThreads} once two looks in a row agree: a single look may catch a timer in one of its
+   * periodic tasks (a metadata refresh), and the suite's end would then wait for that same moment.
+   */
+  private List<String> settledBusyThreads() throws InterruptedException {
+    java.util.concurrent.atomic.AtomicReference<List<String>> last = new java.util.concurrent.atomic.AtomicReference<>(ownedBusyThreads());
+    server.awaitUntil(
+        Duration.ofSeconds(10),
+        () -> {
+          List<String> now = ownedBusyThreads();
+          return now.equals(last.getAndSet(now));
+        },
+        "two looks at Tributary's threads to agree");
+    return last.get();
   }
 
   @AfterAll
