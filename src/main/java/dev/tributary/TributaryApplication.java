@@ -10,8 +10,8 @@ import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.health.HealthResource;
 import dev.tributary.kafka.ClusterMetadata;
-import dev.tributary.kafka.QuietKafkaLogs;
 import dev.tributary.kafka.ProducerMeters;
+import dev.tributary.kafka.QuietKafkaLogs;
 import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.SenderPool;
 import dev.tributary.limits.ProduceRateLimits;
@@ -19,7 +19,9 @@ import dev.tributary.metrics.HttpMetricsFilter;
 import dev.tributary.metrics.MetricsResource;
 import dev.tributary.metrics.ProxyMetrics;
 import dev.tributary.produce.ProduceResource;
-import dev.tributary.produce.ProduceStreams;
+import dev.tributary.produce.StreamContext;
+import dev.tributary.produce.StreamOpener;
+import dev.tributary.produce.record.RecordPipeline;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletContext;
@@ -117,17 +119,15 @@ public final class TributaryApplication implements ServletContextListener {
     ProducerMeters producerMeters = new ProducerMeters(metrics.registry(), scheduler);
     metrics.refreshBeforeScrape(producerMeters::refresh);
     Authenticator authenticator = authenticator(config, producerMeters);
-    ProduceStreams streams =
-        new ProduceStreams(
+    StreamContext streamContext =
+        new StreamContext(
             config.stream(),
+            new RecordPipeline(mapper, metadata, new ProduceRateLimits(config.rateLimits())),
             mapper,
-            authenticator,
-            metadata,
-            new ProduceRateLimits(config.rateLimits()),
-            metrics,
             pool,
             writers,
             scheduler);
+    StreamOpener streams = new StreamOpener(streamContext, authenticator, metadata, metrics);
     List<Object> components =
         List.of(
             new ProduceResource(streams),

@@ -1,5 +1,7 @@
 package dev.tributary.kafka;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -14,25 +16,36 @@ public final class SenderLease implements AutoCloseable {
 
   private final RecordSender sender;
   private final Runnable release;
-  /** Retires the sender; null for a shared sender, whose credentials are the proxy's own. */
-  private final Runnable invalidate;
+  /** Retires the sender; nothing for a shared sender, whose credentials are the proxy's own. */
+  private final Runnable retire;
+  /** Whether the sender proves a client's own credentials, so a rejected send must retire it. */
+  private final boolean ownCredentials;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  SenderLease(RecordSender sender, Runnable release, Runnable invalidate) {
-    this.sender = sender;
+  private SenderLease(RecordSender sender, Runnable release, Runnable retire, boolean ownCredentials) {
+    this.sender = requireNonNull(sender, "sender");
     this.release = release;
-    this.invalidate = invalidate;
+    this.retire = retire;
+    this.ownCredentials = ownCredentials;
   }
 
   /** A lease on a sender that is shared by every request and never given back. */
   public static SenderLease shared(RecordSender sender) {
-    return new SenderLease(sender, () -> {}, null);
+    return new SenderLease(sender, () -> {}, () -> {}, false);
+  }
+
+  /**
+   * A lease on a pooled sender that proves one client's credentials: {@code release} gives it back,
+   * {@code retire} takes it out of the pool once Kafka rejects them.
+   */
+  static SenderLease pooled(RecordSender sender, Runnable release, Runnable retire) {
+    return new SenderLease(sender, requireNonNull(release, "release"), requireNonNull(retire, "retire"), true);
   }
 
   /** {@link RecordSender#send(OutgoingRecord, TopicRules, BiFunction)}, watching for rejected credentials. */
   public <T> CompletableFuture<T> send(
       OutgoingRecord record, TopicRules rules, BiFunction<Delivery, Throwable, T> answer) {
-    if (invalidate == null) {
+    if (!ownCredentials) {
       return sender.send(record, rules, answer);
     }
     return sender.send(
@@ -48,9 +61,7 @@ public final class SenderLease implements AutoCloseable {
 
   /** Retires the sender, as a rejected send does; harmless for a shared sender. */
   void invalidate() {
-    if (invalidate != null) {
-      invalidate.run();
-    }
+    retire.run();
   }
 
   RecordSender sender() {

@@ -1,5 +1,6 @@
 package dev.tributary.kafka;
 
+import jakarta.annotation.Nullable;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -129,7 +130,7 @@ public final class SenderPool implements AutoCloseable {
     try {
       RecordSender sender = entry.sender.join();
       Entry held = entry;
-      return new SenderLease(sender, () -> release(held), () -> retire(key, held));
+      return SenderLease.pooled(sender, () -> release(held), () -> retire(key, held));
     } catch (CompletionException e) {
       release(entry);
       throw e.getCause() instanceof RuntimeException r ? r : e;
@@ -172,6 +173,7 @@ public final class SenderPool implements AutoCloseable {
   }
 
   /** Removes and returns the least recently used producer no request holds; null if every one is held. */
+  @Nullable
   private Entry leastRecentlyUsedIdle() {
     for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
       Entry entry = it.next();

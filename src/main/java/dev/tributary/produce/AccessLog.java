@@ -1,5 +1,6 @@
 package dev.tributary.produce;
 
+import dev.tributary.produce.reports.ReportWriter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.TreeMap;
@@ -58,10 +59,18 @@ final class AccessLog {
   private final String request;
 
   AccessLog(HttpServletRequest request) {
+    this(requestLine(request));
+  }
+
+  /** @param request how the lines begin: the client's address and the request line */
+  AccessLog(String request) {
+    this.request = request;
+  }
+
+  private static String requestLine(HttpServletRequest request) {
     String query = request.getQueryString();
-    this.request =
-        request.getRemoteAddr() + " \"" + request.getMethod() + " " + request.getRequestURI()
-            + (query == null ? "" : "?" + query) + "\"";
+    return request.getRemoteAddr() + " \"" + request.getMethod() + " " + request.getRequestURI()
+        + (query == null ? "" : "?" + query) + "\"";
   }
 
   /** A stream that ran: the status was 200 from its first record. */

@@ -1,5 +1,7 @@
 package dev.tributary.produce;
 
+import dev.tributary.produce.reports.ResponseOutput;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,14 +84,14 @@ final class Exchange implements AsyncListener, ResponseOutput {
   private final HttpServletRequest request;
   private final HttpServletResponse response;
   private final ServletInputStream input;
-  private volatile ServletOutputStream output; // once the stream took over
+  @Nullable private volatile ServletOutputStream output; // set once the stream takes over
   /** The longest a container's error callback waits for an end in progress on another thread. */
   private static final long END_WAIT_SECONDS = 5;
 
   private final AtomicReference<Owner> owner = new AtomicReference<>(Owner.JAXRS);
   /** Held while the exchange is being answered or ended: see the class comment. */
   private final ReentrantLock ending = new ReentrantLock();
-  private volatile Listener listener;
+  @Nullable private volatile Listener listener; // set before the stream reads
 
   private Exchange(AsyncContext async, AsyncResponse jaxrs, ServletInputStream input) {
     this.jaxrs = jaxrs;
@@ -146,21 +149,21 @@ final class Exchange implements AsyncListener, ResponseOutput {
   /**
    * The first record arrived: from here on the stream owns the response, a 200 with reports.
    *
-   * @return the response's output, or null if the exchange ended first (the client went away) or the
+   * @return the response's output; empty if the exchange ended first (the client went away) or the
    *     container could not give the output (the exchange then ends as failed)
    */
-  ServletOutputStream takeOver() {
+  Optional<ServletOutputStream> takeOver() {
     if (!owner.compareAndSet(Owner.JAXRS, Owner.STREAM)) {
-      return null;
+      return Optional.empty();
     }
     response.setStatus(200);
     response.setContentType("application/json");
     try {
       output = response.getOutputStream();
-      return output;
+      return Optional.of(output);
     } catch (IOException | RuntimeException e) {
       failed(e);
-      return null;
+      return Optional.empty();
     }
   }
 
@@ -172,10 +175,10 @@ final class Exchange implements AsyncListener, ResponseOutput {
 
   /** Runs {@code step} on the output holding the lock ending the exchange takes, unless it has ended. */
   @Override
-  public Boolean use(Step step) throws IOException {
+  public Use use(Step step) throws IOException {
     ending.lock();
     try {
-      return owner.get() == Owner.ENDED ? null : step.run(output);
+      return owner.get() == Owner.ENDED ? Use.ENDED : Use.ran(step.run(output));
     } finally {
       ending.unlock();
     }

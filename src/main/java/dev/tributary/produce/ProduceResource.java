@@ -1,5 +1,7 @@
 package dev.tributary.produce;
 
+import static java.util.Objects.requireNonNull;
+
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -23,10 +25,10 @@ import java.io.IOException;
 @Path("{root: (kafka/)?v3}/clusters/{cluster_id}/topics/{topic_name}/records")
 public final class ProduceResource {
 
-  private final ProduceStreams streams;
+  private final StreamOpener opener;
 
-  public ProduceResource(ProduceStreams streams) {
-    this.streams = streams;
+  public ProduceResource(StreamOpener opener) {
+    this.opener = requireNonNull(opener, "opener");
   }
 
   @POST
@@ -38,7 +40,7 @@ public final class ProduceResource {
       @Context HttpServletRequest request,
       @Suspended AsyncResponse response)
       throws IOException {
-    streams.open(
+    opener.open(
         clusterId,
         topicName,
         headers.getMediaType(),

@@ -1,13 +1,17 @@
 package dev.tributary.produce;
 
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.SenderLease;
+import dev.tributary.produce.body.BodyReader;
+import dev.tributary.produce.body.BodySink;
+import dev.tributary.produce.body.FramedRecord;
+import dev.tributary.produce.reports.ReportWriter;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One produce request as a stream, on the {@link Exchange} it shares with the JAX-RS runtime: a state
- * machine that connects the {@link BodyReader} to the stream's reports ({@link StreamReports}), within
+ * machine that connects the {@link BodyReader} to the stream's reports ({@link StreamWorker}), within
  * its {@link Window}, and ends the exchange once (the package comment tells how a stream runs).
  */
 final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.Listener {
@@ -32,11 +36,11 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   /** How long the last reports may take to write once the container failed to read the body (ms). */
   private static final long WRITE_GRACE_MS = 5_000;
 
-  private final ProduceStreams.Shared shared;
+  private final StreamContext shared;
   private final Exchange exchange;
   private final StreamLedger ledger;
   private final Window window;
-  private final StreamReports reports;
+  private final StreamWorker worker;
   private final BodyReader reader;
   private final AtomicReference<State> state = new AtomicReference<>(State.CHECKING);
   private final AtomicInteger endHolds = new AtomicInteger(1); // every report out, and a discard if asked
@@ -44,13 +48,13 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   private volatile SenderLease lease;
 
   ProduceStream(
-      ProduceStreams.Shared shared, Exchange exchange, String clusterId, String topic, boolean latin1, StreamLedger ledger)
+      StreamContext shared, Exchange exchange, String clusterId, String topic, boolean latin1, StreamLedger ledger)
       throws IOException {
     this.shared = shared;
     this.exchange = exchange;
     this.ledger = ledger;
     this.window = new Window(shared.settings(), ledger);
-    this.reports = new StreamReports(shared, window, clusterId, topic);
+    this.worker = new StreamWorker(shared, window, clusterId, topic);
     this.reader = new BodyReader(exchange.input(), shared.mapper().getFactory(), latin1, shared.settings(), window, this);
     window.onRoom(reader::resume);
   }
@@ -82,23 +86,24 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   // ---- the reader's calls, on its thread, one at a time ----
   @Override
   public boolean started() {
-    ServletOutputStream out = exchange.takeOver();
-    if (out != null) {
-      window.writerSetting(); // nothing more is read until the container first calls the writer
-      reports.start(out, exchange, this);
-    }
-    return out != null; // null: the exchange ended first, the client went away
+    Optional<ServletOutputStream> out = exchange.takeOver();
+    out.ifPresent(
+        output -> {
+          window.writerSetting(); // nothing more is read until the container first calls the writer
+          worker.start(output, exchange, this);
+        });
+    return out.isPresent(); // empty: the exchange ended first, the client went away
   }
 
   @Override
-  public void record(TokenBuffer tokens, long bytes) {
-    reports.produce(tokens, bytes, state.get() == State.EXPIRED, lease);
+  public void record(FramedRecord record) {
+    worker.produce(record, state.get() == State.EXPIRED, lease);
   }
 
   @Override
   public void ended() {
-    if (reports.started()) {
-      reports.finish();
+    if (worker.started()) {
+      worker.finish();
     } else {
       refuse(TributaryException.of(ErrorCode.EMPTY_BODY));
     }
@@ -106,14 +111,14 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
 
   @Override
   public void unreadable(TributaryException error, boolean cutOff) {
-    if (!reports.started()) {
+    if (!worker.started()) {
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
     }
-    reports.fail(error);
+    worker.fail(error);
     endHolds.incrementAndGet(); // the response ends once the rest of the body is discarded, too
     discardRest(this::release);
-    reports.finish();
+    worker.finish();
   }
 
   /**
@@ -132,8 +137,8 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
 
   @Override
   public void stopped() {
-    if (reports.started()) {
-      reports.finish();
+    if (worker.started()) {
+      worker.finish();
       return;
     }
     // No record yet: the client went away, or the stream reached its maximum age waiting for one.
@@ -144,7 +149,7 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   @Override
   public void exchangeLost(Throwable error) {
     ledger.clientGone();
-    reports.abandon();
+    worker.abandon();
     reader.stop();
   }
 
@@ -195,6 +200,6 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
     if (held != null) {
       held.close(); // the producer delivers what it was given even if it is closed after this
     }
-    ledger.close(status, reports.started());
+    ledger.close(status, worker.started());
   }
 }

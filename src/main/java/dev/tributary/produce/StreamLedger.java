@@ -3,6 +3,8 @@ package dev.tributary.produce;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.FailureLog;
 import dev.tributary.metrics.ProxyMetrics;
+import dev.tributary.produce.record.DeliveryReport;
+import dev.tributary.produce.reports.ReportWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 

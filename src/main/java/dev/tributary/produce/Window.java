@@ -1,12 +1,15 @@
 package dev.tributary.produce;
 
 import dev.tributary.config.StreamSettings;
+import dev.tributary.produce.body.BodySink;
+import dev.tributary.produce.record.DeliveryReport;
+import dev.tributary.produce.reports.ReportWriter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The gate of one stream's reading: shut until the request's checks pass, and then open while what the
  * stream holds is under its bounds: records read but not yet decided (Kafka has not answered), by count
- * and by request bytes; and decided reports its client has not yet read ({@link HeldReports}). So a fast
+ * and by request bytes; and decided reports its client has not yet read (the report writer holds them, a few numbers each). So a fast
  * client, a slow broker or a client that does not read holds at most this much, and TCP flow control
  * slows the client meanwhile. When a record leaves, the reading is asked to go on ({@code onRoom}).
  *

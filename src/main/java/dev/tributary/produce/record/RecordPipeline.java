@@ -1,0 +1,67 @@
+package dev.tributary.produce.record;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.tributary.errors.ErrorCode;
+import dev.tributary.errors.TributaryException;
+import dev.tributary.kafka.ClusterMetadata;
+import dev.tributary.kafka.RecordSender;
+import dev.tributary.kafka.SenderLease;
+import dev.tributary.kafka.TopicRules;
+import dev.tributary.limits.ProduceRateLimits;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns one framed record into its delivery report: reads it as the API document's {@code
+ * ProduceRequest}, builds the bytes Kafka stores, checks them against the topic and the rate limits, and
+ * sends them. One instance serves every stream; thread-safe.
+ *
+ * <p>Every failure is a report, never a throw: a record refused here has its report at once; a record
+ * sent has it when Kafka answers, completed on the producer's I/O thread or the sender's timer. Building
+ * the report there is a few fields, or the pure error mapping; nothing there logs, blocks or writes.
+ *
+ * <p>Public because the application builds it and each stream's worker, one package up, calls it.
+ */
+public final class RecordPipeline {
+
+  private final RecordParser reader;
+  private final RecordBuilder builder;
+  private final ClusterMetadata metadata;
+  private final ProduceRateLimits rateLimits;
+
+  public RecordPipeline(ObjectMapper mapper, ClusterMetadata metadata, ProduceRateLimits rateLimits) {
+    this.reader = new RecordParser(mapper);
+    this.builder = new RecordBuilder(mapper);
+    this.metadata = metadata;
+    this.rateLimits = rateLimits;
+  }
+
+  /**
+   * Produces the record {@code tokens} hold to {@code topic} with {@code lease}'s producer. Records
+   * produced in order from one thread are stored in that order (see {@link RecordSender#send}).
+   */
+  public CompletableFuture<DeliveryReport> produce(String clusterId, String topic, SenderLease lease, TokenBuffer tokens) {
+    TopicRules rules = metadata.rules(topic);
+    PreparedRecord prepared;
+    try {
+      prepared = builder.build(topic, reader.read(tokens), rules);
+      Integer partition = prepared.record().partition();
+      if (partition != null && !metadata.hasPartition(topic, partition)) {
+        throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+      }
+      // Last: only a record that would be sent spends the rate limits.
+      rateLimits.admit(clusterId, prepared.record().payloadBytes());
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.completedFuture(DeliveryReport.failed(e));
+    }
+    return lease.send(
+        prepared.record(),
+        rules,
+        (stored, error) ->
+            error != null
+                ? DeliveryReport.failed(error)
+                : new DeliveryReport.Produced(
+                    stored.partition(), stored.offset(), stored.timestamp(), prepared.key(), prepared.value()));
+  }
+}
