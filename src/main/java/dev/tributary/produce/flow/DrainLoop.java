@@ -1,5 +1,7 @@
 package dev.tributary.produce.flow;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,7 +25,7 @@ public final class DrainLoop {
 
   /** @param round one round of the work; it must not throw */
   public DrainLoop(Runnable round) {
-    this.round = round;
+    this.round = requireNonNull(round, "round");
   }
 
   /** Runs the work here, unless a thread is already in it: that thread goes round once more. */

@@ -1,5 +1,7 @@
 package dev.tributary.produce.flow;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -22,7 +24,7 @@ public final class SerialExecutor implements Executor {
   private final DrainLoop loop = new DrainLoop(this::runQueued);
 
   public SerialExecutor(Executor pool) {
-    this.pool = pool;
+    this.pool = requireNonNull(pool, "pool");
   }
 
   @Override

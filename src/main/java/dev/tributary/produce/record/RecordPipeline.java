@@ -1,5 +1,7 @@
 package dev.tributary.produce.record;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.tributary.errors.ErrorCode;
@@ -25,16 +27,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class RecordPipeline {
 
-  private final RecordParser reader;
+  private final RecordParser parser;
   private final RecordBuilder builder;
   private final ClusterMetadata metadata;
   private final ProduceRateLimits rateLimits;
 
   public RecordPipeline(ObjectMapper mapper, ClusterMetadata metadata, ProduceRateLimits rateLimits) {
-    this.reader = new RecordParser(mapper);
+    this.parser = new RecordParser(requireNonNull(mapper, "mapper"));
     this.builder = new RecordBuilder(mapper);
-    this.metadata = metadata;
-    this.rateLimits = rateLimits;
+    this.metadata = requireNonNull(metadata, "metadata");
+    this.rateLimits = requireNonNull(rateLimits, "rateLimits");
   }
 
   /**
@@ -45,7 +47,7 @@ public final class RecordPipeline {
     TopicRules rules = metadata.rules(topic);
     PreparedRecord prepared;
     try {
-      prepared = builder.build(topic, reader.read(tokens), rules);
+      prepared = builder.build(topic, parser.read(tokens), rules);
       Integer partition = prepared.record().partition();
       if (partition != null && !metadata.hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);

@@ -1,5 +1,7 @@
 package dev.tributary.produce.reports;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.produce.flow.DrainLoop;
 import dev.tributary.produce.record.DeliveryReport;
@@ -120,10 +122,10 @@ public final class ReportWriter implements WriteListener {
   }
 
   ReportWriter(ResponseOutput output, Executor executor, ReportEncoder encoder, Accounts accounts, Listener listener) {
-    this.output = output;
-    this.executor = executor;
-    this.accounts = accounts;
-    this.listener = listener;
+    this.output = requireNonNull(output, "output");
+    this.executor = requireNonNull(executor, "executor");
+    this.accounts = requireNonNull(accounts, "accounts");
+    this.listener = requireNonNull(listener, "listener");
     this.batch = encoder;
   }
 

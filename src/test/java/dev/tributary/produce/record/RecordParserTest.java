@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RecordParserTest {
 
   private final ObjectMapper mapper = Json.newMapper();
-  private final RecordParser reader = new RecordParser(mapper);
+  private final RecordParser parser = new RecordParser(mapper);
 
   private TokenBuffer tokens(String json) throws IOException {
     try (JsonParser parser = mapper.createParser(json.replace('\'', '"'))) {
@@ -58,7 +58,7 @@ class RecordParserTest {
       ProduceRequest request = streamed(json);
       assertNotNull(request, json);
       assertEquals(bound(json), request, json);
-      assertEquals(bound(json), reader.read(tokens(json)), json);
+      assertEquals(bound(json), parser.read(tokens(json)), json);
     }
   }
 
@@ -91,7 +91,7 @@ class RecordParserTest {
             "{'value':{'type':'JSON','data':{'a':[1,2]}}}",
             "{'value':{'type':'JSON','data':{'a':1,'a':2}}}",
             "{'key':{'data':[1.50,'x',null,1e400]}}")) {
-      assertEquals(bound(json), reader.read(tokens(json)), json);
+      assertEquals(bound(json), parser.read(tokens(json)), json);
     }
   }
 
@@ -107,7 +107,7 @@ class RecordParserTest {
             "{'partition_id':'3'}",
             "{'partition_id':1.0}")) {
       Exception expected = assertThrows(Exception.class, () -> bound(json), json);
-      Exception actual = assertThrows(Exception.class, () -> reader.read(tokens(json)), json);
+      Exception actual = assertThrows(Exception.class, () -> parser.read(tokens(json)), json);
       assertEquals(expected.getClass(), actual.getClass(), json);
       assertEquals(
           ((com.fasterxml.jackson.core.JsonProcessingException) expected).getOriginalMessage(),
@@ -127,7 +127,7 @@ class RecordParserTest {
       {"{'other':{'a':1,'a':1},'timestamp':'x','timestamp':'y'}", "timestamp"},
     };
     for (String[] c : cases) {
-      TributaryException e = assertThrows(TributaryException.class, () -> reader.read(tokens(c[0])), c[0]);
+      TributaryException e = assertThrows(TributaryException.class, () -> parser.read(tokens(c[0])), c[0]);
       assertEquals("Bad Request: Duplicate field \"" + c[1] + "\".", e.getMessage(), c[0]);
     }
   }
