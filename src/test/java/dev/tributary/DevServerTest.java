@@ -3,7 +3,7 @@ package dev.tributary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
+import dev.tributary.testing.Ports;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -36,12 +36,6 @@ class DevServerTest {
     return Map.entry(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  private static int deadPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void aBusyPortIsNamedWithTheWayToChooseAnother() throws Exception {
     try (ServerSocket busy = new ServerSocket(0)) {
@@ -57,9 +51,9 @@ class DevServerTest {
 
   @Test
   void anUnreachableKafkaIsNamedWithinSeconds() throws Exception {
-    String kafka = "127.0.0.1:" + deadPort();
+    String kafka = "127.0.0.1:" + Ports.freeEphemeral();
     long start = System.nanoTime();
-    Map.Entry<Integer, String> result = run(deadPort(), Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", kafka));
+    Map.Entry<Integer, String> result = run(Ports.freeEphemeral(), Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", kafka));
     long seconds = (System.nanoTime() - start) / 1_000_000_000;
     assertEquals(1, result.getKey(), result.getValue());
     assertTrue(

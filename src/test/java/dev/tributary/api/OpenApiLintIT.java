@@ -2,10 +2,12 @@ package dev.tributary.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.tributary.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +29,14 @@ class OpenApiLintIT {
   @BeforeAll
   static void linters() throws Exception {
     Path exit = TOOLS.resolve("npm.exit");
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    while (!Files.exists(exit) || Files.readString(exit).isBlank()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("npm did not install the linters within 5 minutes: " + log());
-      }
-      Thread.sleep(200); // an outside process: nothing to wait on but its file
+    try {
+      Await.until(
+          Duration.ofMinutes(5),
+          Duration.ofMillis(200), // an outside process: nothing to wait on but its file
+          () -> Files.exists(exit) && !Files.readString(exit).isBlank(),
+          "npm to install the linters");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + ": " + log(), e);
     }
     assertEquals("0", Files.readString(exit).strip(), "npm could not install the linters (needs Node.js 20 and npm): " + log());
   }

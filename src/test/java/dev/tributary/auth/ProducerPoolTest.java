@@ -3,10 +3,12 @@ package dev.tributary.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,11 +115,11 @@ class ProducerPoolTest extends PassThroughFixture {
     try (TributaryServer server =
         server("PLAIN", "idle", Map.of("authentication.producer.pool.idle.timeout.ms", "300"))) {
       assertEquals(200, post(server, basic("alice", "alice-secret"), "orders", "then-idle").status());
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (producers("idle") > 0 && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertEquals(0, producers("idle"));
+      Await.until(
+          Duration.ofSeconds(10),
+          Duration.ofMillis(50),
+          () -> producers("idle") == 0,
+          "the idle producer to be closed");
       assertEquals(200, post(server, basic("alice", "alice-secret"), "orders", "back-again").status());
       assertEquals(1, producers("idle"));
     }

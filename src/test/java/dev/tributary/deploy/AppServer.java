@@ -1,5 +1,6 @@
 package dev.tributary.deploy;
 
+import dev.tributary.testing.Await;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -114,15 +115,26 @@ final class AppServer implements AutoCloseable {
 
   /** Waits until {@code condition} holds; fails naming {@code what}, with the end of the server's log. */
   void awaitUntil(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited while waiting for " + what + ":\n" + tail());
+    try {
+      Await.until(
+          timeout,
+          Duration.ofMillis(200),
+          () -> {
+            if (condition.getAsBoolean()) {
+              return true;
+            }
+            if (!process.isAlive()) {
+              throw new IllegalStateException(name + " exited while waiting for " + what + ":\n" + tail());
+            }
+            return false;
+          },
+          what);
+    } catch (AssertionError e) {
+      // Callers close the server on an interruption or a RuntimeException, not on an Error.
+      if (Thread.interrupted()) {
+        throw new InterruptedException(e.getMessage());
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + ": gave up after " + timeout + " waiting for " + what + ":\n" + tail());
-      }
-      Thread.sleep(200);
+      throw new IllegalStateException(name + ": " + e.getMessage() + ":\n" + tail(), e);
     }
   }
 

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.H2Client;
-import dev.tributary.testing.Http2Stream;
 import dev.tributary.testing.Http;
+import dev.tributary.testing.Http2Stream;
+import dev.tributary.testing.Ports;
 import dev.tributary.testing.StreamingClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +55,7 @@ class JettyIT extends ConformanceSuite {
     for (int i = 0; i < 5; i++) {
       RawHttp.Reply polite = RawHttp.get("127.0.0.4", server.port(), server.path("/v3/clusters"));
       assertEquals(200, polite.status(), polite.text());
-      Thread.sleep(200);
+      Thread.sleep(200); // the polite client's pace: a request every 200 ms while the burst runs
     }
     List<RawHttp.Reply> replies = burst.get();
     long rejected = replies.stream().filter(r -> r.status() == 429).count();
@@ -137,11 +140,12 @@ class JettyIT extends ConformanceSuite {
         java.util.regex.Pattern.compile(
             "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO dev\\.tributary\\.access: 127\\.0\\.0\\.1 \"POST "
                 + java.util.regex.Pattern.quote(server.path(env.recordsPath(topic))) + "\" 200 records=1 \\(200:1\\) .*");
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (server.log().lines().noneMatch(line -> oneLine.matcher(line).matches())) {
-      assertTrue(System.nanoTime() < deadline, "no one-line access record for " + topic + " in:\n" + server.log());
-      Thread.sleep(50);
-    }
+    Await.until(
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        server::log,
+        log -> log.lines().anyMatch(line -> oneLine.matcher(line).matches()),
+        "a one-line access record for " + topic + " in the server's log");
     assertTrue(
         server.log().lines().noneMatch(line -> line.startsWith("INFO: ") || line.startsWith("WARNING: ")),
         "a record split over two lines");
@@ -329,7 +333,7 @@ class JettyIT extends ConformanceSuite {
             .start();
     String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, keytool.waitFor(), keytoolOutput);
-    int httpsPort = ServerProcess.freePort();
+    int httpsPort = Ports.freeBelowEphemeral();
     try (AppServer tls =
         JettyServer.start(
             "jetty-tls", env, List.of(),

@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class JettyServer {
         base.resolve("webapps/tributary.properties"),
         "tributary.war=" + ServerProcess.property("tributary.war") + "\n"
             + "tributary.contextPath=" + AppServer.CONTEXT_PATH + "\n");
-    int port = ServerProcess.freePort();
+    int port = Ports.freeBelowEphemeral();
     Path home = ServerProcess.property("jetty.home");
     List<String> command = new ArrayList<>();
     command.add(javaCommand());

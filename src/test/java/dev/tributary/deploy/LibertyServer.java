@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ final class LibertyServer {
     ServerProcess.deleteTree(user.getParent());
     Files.createDirectories(server);
     Files.copy(Path.of("src/main/liberty/config/server.xml"), server.resolve("server.xml"));
-    int port = ServerProcess.freePort();
+    int port = Ports.freeBelowEphemeral();
     Files.writeString(server.resolve("bootstrap.properties"), "http.port=" + port + "\n");
     Files.writeString(server.resolve("server.env"), "TRIBUTARY_BOOTSTRAP_SERVERS=" + env.broker().bootstrapServers() + "\n");
     AppServer.copyWar(server.resolve("dropins"), "tributary.war");

@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ final class PayaraServer {
     Path domain = domains.resolve("domain1");
     ServerProcess.deleteTree(domains.getParent());
     ServerProcess.copyTree(home.resolve("glassfish/domains/domain1"), domain);
-    int port = ServerProcess.freePort();
-    int adminPort = ServerProcess.freePort();
+    int port = Ports.freeBelowEphemeral();
+    int adminPort = Ports.freeBelowEphemeral();
     configure(domain.resolve("config/domain.xml"), port, adminPort, env);
     // The README's one-line log records: what asadmin set-log-attributes writes into logging.properties.
     Path logging = domain.resolve("config/logging.properties");
@@ -113,9 +114,9 @@ final class PayaraServer {
                 + "      <microprofile-healthcheck-configuration virtual-servers=\"__asadmin\"></microprofile-healthcheck-configuration>\n"
                 + "      <microprofile-openapi-configuration virtual-servers=\"__asadmin\"></microprofile-openapi-configuration>");
     for (String fixed : List.of("8181", "3700", "3820", "3920", "8686")) {
-      config = config.replace("port=\"" + fixed + "\"", "port=\"" + ServerProcess.freePort() + "\"");
+      config = config.replace("port=\"" + fixed + "\"", "port=\"" + Ports.freeBelowEphemeral() + "\"");
     }
-    config = config.replace("value=\"7676\"", "value=\"" + ServerProcess.freePort() + "\"");
+    config = config.replace("value=\"7676\"", "value=\"" + Ports.freeBelowEphemeral() + "\"");
     String property =
         "<system-property name=\"tributary.bootstrap.servers\" value=\"" + env.broker().bootstrapServers() + "\"/>";
     xml =

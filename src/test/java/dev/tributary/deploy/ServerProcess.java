@@ -1,7 +1,6 @@
 package dev.tributary.deploy;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,35 +100,6 @@ final class ServerProcess implements AutoCloseable {
       return Files.exists(file) ? Files.readString(file) : "";
     } catch (IOException e) {
       return "(unreadable " + file + ": " + e + ")";
-    }
-  }
-
-  /**
-   * A port no one listens on, below the kernel's range of ephemeral ports: a port the kernel hands out
-   * (as {@code new ServerSocket(0)} does) may meanwhile become the local port of one of the tests' own
-   * outgoing connections, and the server then cannot bind it.
-   */
-  static int freePort() throws IOException {
-    int below = ephemeralPortsStart();
-    for (int attempt = 0; attempt < 200; attempt++) {
-      int port = 10_000 + RANDOM.nextInt(below - 10_000);
-      try (ServerSocket socket = new ServerSocket(port)) {
-        return socket.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("No free port between 10000 and " + below);
-  }
-
-  private static final java.util.Random RANDOM = new java.util.Random();
-
-  private static int ephemeralPortsStart() {
-    try {
-      // A line reader: /proc files report no size, which Files.readString trusts.
-      return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
-    } catch (IOException | RuntimeException e) {
-      return 32_768; // Linux's default
     }
   }
 

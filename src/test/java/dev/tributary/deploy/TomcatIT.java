@@ -22,7 +22,7 @@ abstract class TomcatIT extends ConformanceSuite {
     // first part, so the burst (about a second) stays within it.
     long intoBucket = System.currentTimeMillis() % BUCKET_MS;
     if (intoBucket > BUCKET_MS - 10_000) {
-      Thread.sleep(BUCKET_MS - intoBucket + 100);
+      Thread.sleep(BUCKET_MS - intoBucket + 100); // the clock is the thing awaited: the next bucket's start
     }
     List<RawHttp.Reply> replies = new ArrayList<>();
     for (int i = 0; i < 360; i++) {

@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ final class TomcatServer {
       throws Exception {
     Path home = ServerProcess.property(homeProperty);
     Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
-    int port = ServerProcess.freePort();
+    int port = Ports.freeBelowEphemeral();
     String app = contextPath.isEmpty() ? "ROOT" : contextPath.substring(1);
     prepareBase(home, base, port, env, behindProxy, app);
     ServerProcess process =

@@ -1,6 +1,7 @@
 package dev.tributary.deploy;
 
 import dev.tributary.testing.Environment;
+import dev.tributary.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,7 @@ final class WildFlyServer {
       }
     }
     AppServer.copyWar(base.resolve("deployments"), "ROOT.war");
-    int port = ServerProcess.freePort();
+    int port = Ports.freeBelowEphemeral();
     ServerProcess process =
         ServerProcess.start(
             name,
@@ -41,9 +42,9 @@ final class WildFlyServer {
                 home.resolve("bin/standalone.sh").toString(),
                 "-Djboss.server.base.dir=" + base,
                 "-Djboss.http.port=" + port,
-                "-Djboss.https.port=" + ServerProcess.freePort(),
-                "-Djboss.management.http.port=" + ServerProcess.freePort(),
-                "-Djboss.management.https.port=" + ServerProcess.freePort(),
+                "-Djboss.https.port=" + Ports.freeBelowEphemeral(),
+                "-Djboss.management.http.port=" + Ports.freeBelowEphemeral(),
+                "-Djboss.management.https.port=" + Ports.freeBelowEphemeral(),
                 "-Dtributary.bootstrap.servers=" + env.broker().bootstrapServers()),
             home,
             Map.of(),

@@ -7,6 +7,7 @@ import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
 import dev.tributary.testing.TributaryServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,11 +49,7 @@ class ReadinessTest {
                 }
               },
               "prober");
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (Http.get(server.uri("/health/ready")).status() != 200) {
-        assertTrue(System.nanoTime() < deadline, "ready at start");
-        Thread.sleep(25);
-      }
+      server.awaitReady(Duration.ofSeconds(30));
       prober.start();
       Thread.sleep(1_000); // probes while the broker is up
       stoppedAt = System.nanoTime();

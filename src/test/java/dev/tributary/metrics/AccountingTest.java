@@ -3,19 +3,20 @@ package dev.tributary.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
-import dev.tributary.testing.Http;
 import dev.tributary.testing.LogCapture;
+import dev.tributary.testing.Metrics;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,11 +91,10 @@ class AccountingTest {
       // A client that vanishes while its window is full: Kafka has not answered any of its records.
       StreamingClient full = StreamingClient.open(server.port(), env.recordsPath(stalled));
       full.send(RECORD.repeat(100));
-      long windowDeadline = System.nanoTime() + 10_000_000_000L;
-      while (metric(server, "tributary_records_in_total{topic=\"" + stalled + "\"}") < 20) {
-        assertTrue(System.nanoTime() < windowDeadline, "the window filled");
-        Thread.sleep(10);
-      }
+      Await.until(
+          Duration.ofSeconds(10),
+          () -> Metrics.sum(server, "tributary_records_in_total{topic=\"" + stalled + "\"}") >= 20,
+          "the window of the client about to vanish to fill (20 records in)");
       full.abort();
       requests++;
 
@@ -124,11 +124,12 @@ class AccountingTest {
       requests++;
 
       // Every stream has written its access-log line once its last report was decided.
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (access.size() < requests || metric(server, "tributary_records_in_flight ") != 0) {
-        assertTrue(System.nanoTime() < deadline, access.size() + " access-log lines of " + requests);
-        Thread.sleep(20);
-      }
+      int total = requests;
+      Await.until(
+          Duration.ofSeconds(30),
+          Duration.ofMillis(20),
+          () -> access.size() >= total && Metrics.sum(server, "tributary_records_in_flight ") == 0,
+          "an access-log line for each of the " + total + " requests, and no record in flight");
 
       long loggedIn = 0;
       long loggedUndelivered = 0;
@@ -144,9 +145,9 @@ class AccountingTest {
           }
         }
       }
-      long in = metric(server, "tributary_records_in_total{");
-      long written = metric(server, "tributary_records_out_total{");
-      long undelivered = metric(server, "tributary_reports_undelivered_total{");
+      long in = Metrics.sum(server, "tributary_records_in_total{");
+      long written = Metrics.sum(server, "tributary_records_out_total{");
+      long undelivered = Metrics.sum(server, "tributary_reports_undelivered_total{");
       assertEquals(written + undelivered, in, "records in = reports written + undelivered");
       assertEquals(loggedIn, in, "records in = the access log's records");
       assertEquals(loggedUndelivered, undelivered, "undelivered = the access log's undelivered");
@@ -155,17 +156,5 @@ class AccountingTest {
     } finally {
       accessLogger.removeHandler(capture);
     }
-  }
-
-  /** The sum of the metric lines starting with {@code prefix} (one deployment, one topic here). */
-  private static long metric(TributaryServer server, String prefix) {
-    Http.Reply reply = Http.get(server.uri("/metrics"));
-    double sum = 0;
-    for (String line : reply.body().split("\n")) {
-      if (line.startsWith(prefix)) {
-        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) sum;
   }
 }

@@ -3,18 +3,19 @@ package dev.tributary.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.PromLint;
 import dev.tributary.testing.TributaryServer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -65,12 +66,12 @@ class OperationsTest {
       String stream =
           "\nhttp_server_requests_seconds_count{method=\"POST\",outcome=\"SUCCESS\",status=\"200\","
               + "uri=\"/v3/clusters/{cluster_id}/topics/{topic_name}/records\"} 1\n";
-      Http.Reply scrape = Http.get(own.uri("/metrics"));
-      for (long deadline = System.nanoTime() + 5_000_000_000L;
-          !scrape.body().contains(stream) && System.nanoTime() < deadline; ) {
-        scrape = Http.get(own.uri("/metrics"));
-      }
-      assertTrue(scrape.body().contains(stream), scrape.body());
+      Http.Reply scrape =
+          Await.until(
+              Duration.ofSeconds(5),
+              () -> Http.get(own.uri("/metrics")),
+              reply -> reply.body().contains(stream),
+              "/metrics to count the stream");
       for (String family : List.of("\nkafka_producer_", "\nhttp_server_requests_seconds", "\njvm_memory_used_bytes",
           "\njvm_gc_", "\njvm_threads_live_threads", "\nprocess_cpu_usage", "\ntributary_records_in_total")) {
         assertTrue(scrape.body().contains(family), family + " is missing: " + scrape.body());
@@ -164,10 +165,7 @@ class OperationsTest {
     access.clear();
     Http.post(server.uri(env.recordsPath(topic)), GOOD + BAD_PARTITION + GOOD);
     Http.post(server.uri(env.recordsPath("no-such-topic")), GOOD);
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (access.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.until(Duration.ofSeconds(5), () -> access.size() >= 2, "an access-log line for each request");
     List<String> lines = new ArrayList<>(access);
     assertEquals(2, lines.size(), lines.toString());
     String path = env.recordsPath(topic);

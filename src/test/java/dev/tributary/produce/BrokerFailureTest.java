@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
+import dev.tributary.testing.Records;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.nio.charset.StandardCharsets;
@@ -41,10 +43,6 @@ class BrokerFailureTest {
           "producer.max.block.ms", "3000",
           "producer.retry.backoff.ms", "100",
           "client.reconnect.backoff.max.ms", "500");
-
-  private static String record(String value) {
-    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}\n";
-  }
 
   @Test
   void everyRecordGetsOneReportAndEvery200IsInKafkaExactlyOnce() throws Exception {
@@ -88,7 +86,7 @@ class BrokerFailureTest {
       }
 
       // The same deployment serves new streams, without a restart.
-      Http.Reply fresh = Http.post(server.uri(path), record("fresh"));
+      Http.Reply fresh = Http.post(server.uri(path), Records.stringValueLine("fresh"));
       assertTrue(fresh.lines().get(0).startsWith("{\"error_code\":200,"), fresh.body());
     }
   }
@@ -99,7 +97,7 @@ class BrokerFailureTest {
       throws Exception {
     for (int i = 0; i < count; i++) {
       String value = prefix + "-" + i;
-      client.send(record(value));
+      client.send(Records.stringValueLine(value));
       sent.add(value);
       String line = client.readReport();
       assertNotNull(line, "no report for " + value);
@@ -116,10 +114,17 @@ class BrokerFailureTest {
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition)).get(partition);
       List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
+      Await.until(
+          Duration.ofSeconds(30),
+          Duration.ZERO, // the consumer's poll waits
+          () -> {
+            if (consumer.position(partition) >= end) {
+              return true;
+            }
+            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            return false;
+          },
+          "the records of " + topic + " up to offset " + end + " to be read");
       return records;
     }
   }

@@ -3,11 +3,13 @@ package dev.tributary.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,16 +59,23 @@ class DisconnectTest {
   }
 
   /** Waits until the server has let go of every connection and every report is out. */
-  private static void settle(TributaryServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while ((server.openConnections() > 0 || !threadsInStreams().isEmpty()) && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
+  private static void settle(TributaryServer server) {
+    Await.until(
+        Duration.ofSeconds(20),
+        Duration.ofMillis(100), // a look at every thread's stack is costly
+        () -> server.openConnections() + " open connections, threads in streams: " + threadsInStreams(),
+        seen -> seen.equals("0 open connections, threads in streams: []"),
+        "the server to let go of every connection and every stream");
   }
 
-  /** Threads running stream code now: a stuck stream would hold one here forever. */
+  /**
+   * Threads running stream code now: a stuck stream would hold one here forever. The asking thread is
+   * not one, though its stack may hold this test's lambdas, whose classes are in the package.
+   */
   private static List<String> threadsInStreams() {
+    long asking = Thread.currentThread().getId();
     return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(false, false))
+        .filter(t -> t.getThreadId() != asking)
         .filter(t -> Arrays.stream(t.getStackTrace()).anyMatch(f -> f.getClassName().startsWith("dev.tributary.produce.")
             && !f.getClassName().endsWith("Test")))
         .map(t -> t.getThreadName() + " " + t.getThreadState())
@@ -77,6 +86,7 @@ class DisconnectTest {
     long least = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
       System.gc();
+      // Three looks 200 ms apart, the least of them taken: nothing says when the heap has settled.
       Thread.sleep(200);
       least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }

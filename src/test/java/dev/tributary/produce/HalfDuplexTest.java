@@ -3,8 +3,9 @@ package dev.tributary.produce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
-import dev.tributary.testing.Http;
+import dev.tributary.testing.Metrics;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,7 +123,7 @@ class HalfDuplexTest {
       // Read but not written: the held reports and the window, and one 32 KB read past the bound at most
       // (its records are framed before the gate is looked at). Reports the connection's buffers took
       // count as written.
-      long inFlight = metric(server, "tributary_records_in_flight ");
+      long inFlight = Metrics.value(server, "tributary_records_in_flight ");
       assertTrue(inFlight >= 1000 && inFlight <= 1100 + 32 * 1024 / record.length() + 1, "records in flight: " + inFlight);
       assertTrue(!sending.isDone(), "the client's sending stalls");
 
@@ -133,27 +135,14 @@ class HalfDuplexTest {
   }
 
   /** Returns once the proxy's count of records read from {@code topic} is the same in two scrapes. */
-  private static void waitUntilTheReadingStandsStill(TributaryServer server, String topic) throws InterruptedException {
+  private static void waitUntilTheReadingStandsStill(TributaryServer server, String topic) {
     String name = "tributary_records_in_total{topic=\"" + topic + "\"} ";
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    long last = -1;
-    while (System.nanoTime() < deadline) {
-      long now = metric(server, name);
-      if (now > 0 && now == last) {
-        return;
-      }
-      last = now;
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the reading never stood still; records read: " + last);
-  }
-
-  /** The value of the metric line starting with {@code name} (with its labels), 0 if there is none. */
-  private static long metric(TributaryServer server, String name) {
-    return Http.get(server.uri("/metrics")).body().lines()
-        .filter(line -> line.startsWith(name))
-        .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length())))
-        .findFirst()
-        .orElse(0);
+    AtomicLong last = new AtomicLong(-1);
+    Await.until(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(500), // the time the count is watched for standing still
+        () -> Metrics.value(server, name),
+        read -> read == last.getAndSet(read) && read > 0,
+        "the reading to stand still (the same count of records read in two scrapes 500 ms apart)");
   }
 }

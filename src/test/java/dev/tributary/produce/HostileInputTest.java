@@ -4,11 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.StreamingClient;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigResource;
@@ -150,8 +153,17 @@ class HostileInputTest {
               Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry("message.timestamp.before.max.ms", "1000"), AlterConfigOp.OpType.SET))))
           .all()
           .get();
+      // The one broker answers from its metadata image, which it sets just before it hands the change to
+      // the topic's log, in the same update: well within the request through the proxy that follows.
+      Await.until(
+          Duration.ofSeconds(10),
+          Duration.ofMillis(20),
+          () -> {
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            return "1000".equals(config.get("message.timestamp.before.max.ms").value());
+          },
+          "the broker to report the topic's new message.timestamp.before.max.ms");
     }
-    Thread.sleep(500); // the broker applies the topic's new configuration
     String old = Instant.now().minusSeconds(600).toString(); // within the cached bound, outside Kafka's new one
     Http.Reply reply = produce(topic, OK_1 + "{\"partition_id\":0,\"timestamp\":\"" + old + "\",\"value\":{\"data\":2}}" + OK_3);
     List<String> lines = reply.lines();

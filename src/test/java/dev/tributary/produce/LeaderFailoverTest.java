@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.KafkaCluster;
+import dev.tributary.testing.Records;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,6 @@ class LeaderFailoverTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long SEND_EVERY_MICROS = 2_000; // 500 records/s
-
-  private static String record(String value) {
-    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}\n";
-  }
 
   @Test
   void theLeaderMovesAndNoRecordIsLostDuplicatedReorderedOrFailed() throws Exception {
@@ -130,7 +127,7 @@ class LeaderFailoverTest {
       String value = "r-" + next[0]++;
       sent.add(value);
       sentAt.add(System.nanoTime());
-      client.send(record(value));
+      client.send(Records.stringValueLine(value));
       due += SEND_EVERY_MICROS * 1_000;
     }
   }

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tributary.TributaryApplication;
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
+import dev.tributary.testing.Records;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +53,6 @@ class OutageTest {
           "producer.request.timeout.ms", "2000",
           "producer.retry.backoff.ms", "100",
           "client.reconnect.backoff.max.ms", "500");
-
-  private static String record(String value) {
-    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}\n";
-  }
 
   @Test
   void everyRecordIsAnsweredInTimeAndThreadsStayBounded() throws Exception {
@@ -114,21 +113,27 @@ class OutageTest {
       sender.runFor(3_000);
       // Once the proxy knows Kafka is down (readiness says so within 2 s; more on a loaded machine),
       // streams opened meanwhile are refused at once.
-      long knownDown = System.nanoTime() + 10_000_000_000L;
-      while (Http.get(server.uri("/health/ready")).status() != 503) {
-        assertTrue(System.nanoTime() < knownDown, "readiness never turned 503");
-        sender.runFor(50);
-      }
+      Await.until(
+          Duration.ofSeconds(10),
+          Duration.ZERO, // the sender paces the asking
+          () -> {
+            if (Http.get(server.uri("/health/ready")).status() == 503) {
+              return true;
+            }
+            sender.runFor(50);
+            return false;
+          },
+          "readiness to turn 503");
       for (int i = 0; i < 10; i++) { // streams opened while Kafka is down
         long start = System.nanoTime();
-        Http.Reply reply = Http.post(server.uri(path), record("refused-" + i));
+        Http.Reply reply = Http.post(server.uri(path), Records.stringValueLine("refused-" + i));
         refusalMillis.add((System.nanoTime() - start) / 1_000_000);
         refusals.add(reply.status() + " " + reply.body());
       }
       sender.runFor(2 * DELIVERY_TIMEOUT_MS - 3_000 - refusalMillis.stream().mapToLong(Long::longValue).sum());
       broker.restart();
       upAt = System.nanoTime();
-      awaitReady(server);
+      server.awaitReady(Duration.ofSeconds(30));
       sender.runFor(2_000);
       for (StreamingClient client : clients) {
         client.end();
@@ -179,7 +184,7 @@ class OutageTest {
           storedAnyway++;
         }
       }
-      Http.Reply fresh = Http.post(server.uri(path), record("fresh"));
+      Http.Reply fresh = Http.post(server.uri(path), Records.stringValueLine("fresh"));
       assertTrue(fresh.lines().get(0).startsWith("{\"error_code\":200,"), fresh.body());
 
       long downReports = answeredAt.values().stream().filter(t -> t > downAt && t < upAt).count();
@@ -209,14 +214,6 @@ class OutageTest {
     return Thread.getAllStackTraces().keySet().stream().mapToLong(Thread::getId).max().orElse(0);
   }
 
-  private static void awaitReady(TributaryServer server) throws InterruptedException {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (Http.get(server.uri("/health/ready")).status() != 200) {
-      assertTrue(System.nanoTime() < deadline, "ready again within 30 s");
-      Thread.sleep(50);
-    }
-  }
-
   /** Sends one record every {@link #SEND_EVERY_MICROS} to the next stream in turn. */
   private static final class Sender {
     private final List<StreamingClient> clients;
@@ -242,7 +239,7 @@ class OutageTest {
         String value = "s" + stream + "-" + next++;
         sentOn.get(stream).add(value);
         sentAt.put(value, System.nanoTime());
-        clients.get(stream).send(record(value));
+        clients.get(stream).send(Records.stringValueLine(value));
         due += SEND_EVERY_MICROS * 1_000;
       }
     }

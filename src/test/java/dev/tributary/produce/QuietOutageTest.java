@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
-import dev.tributary.testing.Http;
 import dev.tributary.testing.KafkaBroker;
 import dev.tributary.testing.LogCapture;
+import dev.tributary.testing.Ports;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -43,7 +44,7 @@ class QuietOutageTest {
         TributaryServer server =
             Environment.startServer(
                 broker, Map.of("producer.delivery.timeout.ms", "5000", "producer.request.timeout.ms", "2000"))) {
-      awaitReady(server, 200);
+      server.awaitReady(Duration.ofSeconds(60));
       root.addHandler(capture);
       try {
         // A stream sends 20 records a second through the outage: each fails, and none may log a line.
@@ -61,7 +62,7 @@ class QuietOutageTest {
           broker.restart();
           client.closeQuietly();
         }
-        awaitReady(server, 200);
+        server.awaitReady(Duration.ofSeconds(60));
         Thread.sleep(1_000); // what is logged just after the recovery counts too
       } finally {
         root.removeHandler(capture);
@@ -82,10 +83,7 @@ class QuietOutageTest {
   void aClusterDownFromTheStartLogsLittleToo() throws Exception {
     Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
     Handler capture = capture(records);
-    int port;
-    try (java.net.ServerSocket unused = new java.net.ServerSocket(0)) {
-      port = unused.getLocalPort(); // nothing listens there once it is closed
-    }
+    int port = Ports.freeEphemeral(); // nothing listens there
     root.addHandler(capture);
     try (TributaryServer server = TributaryServer.start(0, Map.of("bootstrap.servers", "127.0.0.1:" + port), 30_000)) {
       Thread.sleep(OUTAGE_MS); // the length of the outage being measured
@@ -132,13 +130,5 @@ class QuietOutageTest {
     }
     return logger.startsWith("org.apache.kafka.clients")
         && (message.startsWith("[Producer clientId=") || message.startsWith("[AdminClient clientId="));
-  }
-
-  private static void awaitReady(TributaryServer server, int status) throws InterruptedException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (Http.get(server.uri("/health/ready")).status() != status) {
-      assertTrue(System.nanoTime() < deadline, "ready within 60 s");
-      Thread.sleep(50);
-    }
   }
 }

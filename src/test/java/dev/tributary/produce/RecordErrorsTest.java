@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.testing.Await;
 import dev.tributary.testing.Http;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,15 +121,13 @@ class RecordErrorsTest extends ProduceRecordsFixture {
     }
     // A miss within the refresh back-off (1 s) is answered from the cache: 40403. The first miss after it
     // refreshes the count, and the record is produced. Asked until then, 50 ms apart.
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    Http.Reply reply;
-    do {
-      reply = produce(topic, "{\"partition_id\":1}");
-      if (!reply.lines().get(0).contains("40403")) {
-        break;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
+    Http.Reply reply =
+        Await.until(
+            Duration.ofSeconds(10),
+            Duration.ofMillis(50),
+            () -> produce(topic, "{\"partition_id\":1}"),
+            answer -> !answer.lines().get(0).contains("40403"),
+            "the proxy to find the new partition");
     assertTrue(reply.lines().get(0).startsWith("{\"error_code\":200,"), reply.body());
   }
 

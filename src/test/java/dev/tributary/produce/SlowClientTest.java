@@ -108,9 +108,9 @@ class SlowClientTest {
         Thread.sleep(2 * ARRIVAL_MS); // a pause between records, longer than the arrival limit
       }
       client.send("\n"); // a line end alone, as some clients send it, then a pause
-      Thread.sleep(2 * ARRIVAL_MS);
+      Thread.sleep(2 * ARRIVAL_MS); // the pause, longer than the arrival limit
       client.send(RECORD.substring(0, 10)); // and a record in two reads
-      Thread.sleep(ARRIVAL_MS / 2);
+      Thread.sleep(ARRIVAL_MS / 2); // between the two reads, within the arrival limit
       client.send(RECORD.substring(10));
       assertTrue(client.readReport().startsWith("{\"error_code\":200,"), "after the line end and the pause");
       client.end();

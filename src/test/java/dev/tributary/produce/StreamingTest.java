@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
+import dev.tributary.testing.Records;
 import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +20,6 @@ import org.junit.jupiter.api.Test;
 class StreamingTest {
 
   private final Environment env = Environment.get();
-
-  private static String record(String value) {
-    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}";
-  }
 
   /** The exact success reports for {@code values}, produced in order to partition 0 of {@code topic}. */
   private List<String> successes(String topic, List<String> values) {
@@ -50,7 +47,7 @@ class StreamingTest {
     List<String> reports = new ArrayList<>();
     try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
       for (int i = 0; i < 5; i++) {
-        client.send(record("duplex-" + i) + "\n");
+        client.send(Records.stringValueLine("duplex-" + i));
         long start = System.nanoTime();
         reports.add(client.readReport()); // the body is still open: this only returns in full duplex
         long millis = (System.nanoTime() - start) / 1_000_000;
@@ -75,9 +72,9 @@ class StreamingTest {
   void aSyntaxErrorEndsTheResponseWhileTheClientKeepsItsBodyOpen() throws Exception {
     String topic = env.newTopic(1);
     try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
-      client.send(record("before") + "\n");
+      client.send(Records.stringValueLine("before"));
       assertEquals(successes(topic, List.of("before")).get(0), client.readReport());
-      client.send("{\"value\":}\n" + record("discarded") + "\n");
+      client.send("{\"value\":}\n" + Records.stringValueLine("discarded"));
       assertTrue(client.readReport().startsWith("{\"error_code\":400,"));
       assertNull(client.readReport(), "the response ends though the body is still open");
     }
@@ -87,7 +84,7 @@ class StreamingTest {
   void aRecordSplitAcrossChunksIsReadWhole() throws Exception {
     String topic = env.newTopic(1);
     try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
-      String whole = record("split") + record("next");
+      String whole = Records.stringValue("split") + Records.stringValue("next");
       for (char c : whole.toCharArray()) {
         client.send(String.valueOf(c));
       }
@@ -107,7 +104,13 @@ class StreamingTest {
       String topic = env.newTopic(1);
       List<String> reports;
       try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
-        for (String chunk : List.of(record("a"), scalar, record("b") + scalar + record("c"), record("d"))) {
+        List<String> chunks =
+            List.of(
+                Records.stringValue("a"),
+                scalar,
+                Records.stringValue("b") + scalar + Records.stringValue("c"),
+                Records.stringValue("d"));
+        for (String chunk : chunks) {
           client.send(chunk); // each its own chunk, and glued within one
         }
         client.end();
@@ -126,7 +129,7 @@ class StreamingTest {
     String topic = env.newTopic(1);
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 50; i++) {
-      body.append(record("r" + i));
+      body.append(Records.stringValue("r" + i));
     }
     try (StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic))) {
       client.send(body.toString());
@@ -145,7 +148,7 @@ class StreamingTest {
     String topic = env.newTopic(1);
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < 10; i++) {
-      body.append(record("gone-" + i));
+      body.append(Records.stringValue("gone-" + i));
     }
     StreamingClient client = StreamingClient.open(env.server().port(), env.recordsPath(topic));
     client.send(body.toString());
@@ -157,7 +160,7 @@ class StreamingTest {
     for (int i = 0; i < 10; i++) {
       assertEquals("gone-" + i, new String(records.get(i).value(), StandardCharsets.UTF_8));
     }
-    assertEquals(200, Http.post(env.server().uri(env.recordsPath(topic)), record("after")).status());
+    assertEquals(200, Http.post(env.server().uri(env.recordsPath(topic)), Records.stringValue("after")).status());
   }
 
   @Test
@@ -178,7 +181,7 @@ class StreamingTest {
       String report;
       do {
         String value = "young-" + young.size();
-        client.send(record(value));
+        client.send(Records.stringValue(value));
         report = client.readReport();
         if (!report.equals(tooOld)) {
           young.add(value);
@@ -186,7 +189,7 @@ class StreamingTest {
         }
       } while (!report.equals(tooOld));
       assertTrue(young.size() >= 1, "the first record is younger than 300 ms");
-      client.send(record("old-2")); // within the grace period: answered, not produced
+      client.send(Records.stringValue("old-2")); // within the grace period: answered, not produced
       assertEquals(tooOld, client.readReport());
       long start = System.nanoTime();
       assertNull(client.readReport(), "the stream ends by itself when the grace period is over");
@@ -203,7 +206,7 @@ class StreamingTest {
     try (TributaryServer server =
             Environment.startServer(env.broker(), Map.of("api.v3.produce.request.size.limit.max.bytes", "1000"));
         StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
-      client.send(record("small") + record("x".repeat(5000)) + record("never"));
+      client.send(Records.stringValue("small") + Records.stringValue("x".repeat(5000)) + Records.stringValue("never"));
       assertEquals(successes(topic, List.of("small")).get(0), client.readReport());
       assertEquals(
           "{\"error_code\":413,\"message\":\"The record is larger than the maximum of 1000 bytes"
@@ -240,7 +243,7 @@ class StreamingTest {
     String topic = env.newTopic(1);
     try (TributaryServer server = Environment.startServer(env.broker(), Map.of(), 1_000);
         StreamingClient client = StreamingClient.open(server.port(), env.recordsPath(topic))) {
-      client.send(record("then-silence"));
+      client.send(Records.stringValue("then-silence"));
       // The body stays open and nothing more is sent: the server's idle timeout (1 s) ends the response.
       assertEquals(successes(topic, List.of("then-silence")), client.readAll());
     }

@@ -2,10 +2,11 @@ package dev.tributary.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,19 +17,21 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -79,11 +82,11 @@ public final class KafkaBroker implements AutoCloseable {
       KafkaBroker broker =
           new KafkaBroker(
               Files.createTempDirectory("tributary-kafka-"),
-              freePort(),
-              freePort(),
+              Ports.freeEphemeral(),
+              Ports.freeEphemeral(),
               Uuid.randomUuid().toString(),
               plainUsers,
-              plainUsers.isEmpty() ? -1 : freePort());
+              plainUsers.isEmpty() ? -1 : Ports.freeEphemeral());
       broker.format();
       broker.startServer();
       return broker;
@@ -150,35 +153,39 @@ public final class KafkaBroker implements AutoCloseable {
     }
     try (Admin admin = admin()) {
       admin.createAcls(bindings).all().get();
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("ACLs not in force");
-        }
-        Thread.sleep(20);
-      }
-      Thread.sleep(200); // the authorizer applies the metadata log just after it is readable
+      // The broker answers DescribeAcls from its own authorizer (StandardAuthorizer.acls), out of the same
+      // data its authorize() decides on: once the ACLs are listed, they are in force.
+      Await.until(
+          Duration.ofSeconds(30),
+          Duration.ofMillis(20),
+          () -> admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings),
+          "the broker's authorizer to hold the new ACLs");
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("Could not create ACLs", e);
     }
   }
 
   private void awaitLogin(Map<String, Object> security) {
-    Map<String, Object> props = new java.util.HashMap<>(security);
+    Map<String, Object> props = new HashMap<>(security);
     props.put("bootstrap.servers", saslBootstrapServers());
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (true) {
-      try (Admin admin = Admin.create(props)) {
-        admin.describeCluster().clusterId().get();
-        return;
-      } catch (ExecutionException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("The login does not work", e);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+    Await.until(
+        Duration.ofSeconds(30),
+        () -> {
+          try (Admin admin = Admin.create(props)) {
+            return failureOf(admin.describeCluster().clusterId());
+          }
+        },
+        failure -> failure == null,
+        "the broker to accept the login");
+  }
+
+  /** What {@code future} failed with, or null once it succeeds: a look that shows why a wait goes on. */
+  private static Throwable failureOf(KafkaFuture<?> future) throws InterruptedException {
+    try {
+      future.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
     }
   }
 
@@ -198,14 +205,16 @@ public final class KafkaBroker implements AutoCloseable {
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
           .get();
-      long deadline = System.nanoTime() + 30_000_000_000L;
-      while (!hasLeaders(admin, topic)) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("No leaders for " + topic);
-        }
-        Thread.sleep(20);
-      }
-      Thread.sleep(100); // the leader's replica manager takes over just after the metadata says so
+      Await.until(
+          Duration.ofSeconds(30),
+          Duration.ofMillis(20),
+          () -> hasLeaders(admin, topic),
+          "every partition of " + topic + " to have a leader");
+      Await.until(
+          Duration.ofSeconds(30),
+          Duration.ofMillis(20),
+          () -> leadersAnswer(admin, topic, partitions),
+          "the leaders of " + topic + "'s partitions to answer for them");
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("Could not create topic " + topic, e);
     }
@@ -218,6 +227,29 @@ public final class KafkaBroker implements AutoCloseable {
           .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
     } catch (ExecutionException e) {
       if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the leader of each of {@code topic}'s first {@code partitions} partitions answers for it: the
+   * metadata names a leader just before that broker's replica manager takes the partition over, and a
+   * record sent in between gets NOT_LEADER_OR_FOLLOWER. ListOffsets is served by the leader's replica
+   * manager, and writes nothing to the topic.
+   */
+  static boolean leadersAnswer(Admin admin, String topic, int partitions)
+      throws InterruptedException, ExecutionException {
+    Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+    for (int partition = 0; partition < partitions; partition++) {
+      ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+    }
+    try {
+      admin.listOffsets(ends).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetriableException) {
         return false;
       }
       throw e;
@@ -337,21 +369,12 @@ public final class KafkaBroker implements AutoCloseable {
 
   private void awaitReady() {
     try (Admin admin = admin()) {
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (true) {
-        try {
-          admin.describeCluster().nodes().get();
-          return;
-        } catch (ExecutionException e) {
-          if (System.nanoTime() > deadline) {
-            throw new IllegalStateException("Kafka did not start", e);
-          }
-          Thread.sleep(100);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      Await.until(
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100),
+          () -> failureOf(admin.describeCluster().nodes()),
+          failure -> failure == null,
+          "Kafka to start");
     }
   }
 
@@ -378,13 +401,6 @@ public final class KafkaBroker implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {
       // A temporary directory left behind is not worth failing a test run over.
-    }
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
     }
   }
 }

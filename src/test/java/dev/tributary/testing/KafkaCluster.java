@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,8 +40,8 @@ public final class KafkaCluster implements AutoCloseable {
 
     Node(int id) throws IOException {
       this.id = id;
-      this.brokerPort = KafkaBroker.freePort();
-      this.controllerPort = KafkaBroker.freePort();
+      this.brokerPort = Ports.freeEphemeral();
+      this.controllerPort = Ports.freeEphemeral();
       this.dataDir = Files.createTempDirectory("tributary-kafka-" + id + "-");
     }
   }
@@ -111,23 +112,34 @@ public final class KafkaCluster implements AutoCloseable {
   }
 
   private static void awaitInSync(Admin admin, String topic, int replicas) throws InterruptedException, ExecutionException {
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (true) {
-      try {
-        List<TopicPartitionInfo> partitions = describe(admin, topic).partitions();
-        if (partitions.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() >= replicas)) {
-          Thread.sleep(100); // the leader's replica manager takes over just after the metadata says so
-          return;
-        }
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
-          throw e;
-        }
+    Await.until(
+        Duration.ofSeconds(60),
+        Duration.ofMillis(50),
+        () -> inSync(admin, topic, replicas),
+        "every partition of " + topic + " to have a leader and " + replicas + " replicas in sync");
+    int partitions = describe(admin, topic).partitions().size();
+    Await.until(
+        Duration.ofSeconds(60),
+        Duration.ofMillis(50),
+        () -> KafkaBroker.leadersAnswer(admin, topic, partitions),
+        "the leaders of " + topic + "'s partitions to answer for them");
+  }
+
+  /**
+   * Whether every partition of {@code topic} has a leader and {@code replicas} replicas in sync, as the
+   * metadata says; false while the topic is still unknown.
+   */
+  private static boolean inSync(Admin admin, String topic, int replicas)
+      throws InterruptedException, ExecutionException {
+    try {
+      List<TopicPartitionInfo> partitions = describe(admin, topic).partitions();
+      return partitions.stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty() && p.isr().size() >= replicas);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+        return false;
       }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(topic + " has not " + replicas + " replicas in sync");
-      }
-      Thread.sleep(50);
+      throw e;
     }
   }
 
@@ -167,23 +179,17 @@ public final class KafkaCluster implements AutoCloseable {
 
   private void awaitBrokers(int count) {
     try (Admin admin = admin()) {
-      long deadline = System.nanoTime() + 60_000_000_000L;
-      while (true) {
-        try {
-          if (admin.describeCluster().nodes().get().size() >= count) {
-            return;
-          }
-        } catch (ExecutionException e) {
-          // not yet
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka did not start " + count + " brokers");
-        }
-        Thread.sleep(100);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      Await.until(
+          Duration.ofSeconds(60),
+          Duration.ofMillis(100),
+          () -> {
+            try {
+              return admin.describeCluster().nodes().get().size() >= count;
+            } catch (ExecutionException notYet) {
+              return false;
+            }
+          },
+          "Kafka to start " + count + " brokers");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.tributary.testing;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
@@ -77,6 +78,18 @@ public final class TributaryServer implements AutoCloseable {
       throw e;
     }
     return new TributaryServer(server, connector);
+  }
+
+  /**
+   * Waits until the deployment says it is ready ({@code GET /health/ready} answers 200), asking every 50
+   * ms; fails if it is not within {@code timeout}.
+   */
+  public void awaitReady(Duration timeout) {
+    Await.until(
+        timeout,
+        Duration.ofMillis(50),
+        () -> Http.get(uri("/health/ready")).status() == 200,
+        "the deployment on port " + port() + " to be ready");
   }
 
   /** Connections the server holds open now. */
