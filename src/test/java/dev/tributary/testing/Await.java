@@ -1,6 +1,8 @@
 package dev.tributary.testing;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -67,27 +69,21 @@ public final class Await {
     return await(timeout, period, probe, done, description, true);
   }
 
-  /** The one loop behind every {@code until}; {@code showLast} adds the last look to the failure. */
+  /** The failing wait behind every {@code until}; {@code showLast} adds the last look to the failure. */
   private static <T, E extends Exception> T await(
       Duration timeout, Duration period, Probe<T, E> probe, Predicate<? super T> done, String description,
       boolean showLast) throws E {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    List<T> last = new ArrayList<>(1);
     try {
-      while (true) {
-        T seen = probe.look();
-        if (done.test(seen)) {
-          return seen;
-        }
-        if (System.nanoTime() - deadline > 0) {
-          throw new AssertionError(
-              "Gave up after " + timeout + " waiting for " + description + (showLast ? "; last seen: " + seen : ""));
-        }
-        pause(period);
+      if (look(timeout, period, probe, done, last)) {
+        return last.get(0);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("Interrupted while waiting for " + description, e);
     }
+    throw new AssertionError(
+        "Gave up after " + timeout + " waiting for " + description + (showLast ? "; last seen: " + last.get(0) : ""));
   }
 
   /**
@@ -97,18 +93,33 @@ public final class Await {
    */
   public static <E extends Exception> boolean within(Duration timeout, Duration period, Condition<E> condition)
       throws E {
-    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      while (!condition.holds()) {
-        if (System.nanoTime() - deadline > 0) {
-          return false;
-        }
-        pause(period);
-      }
-      return true;
+      return look(timeout, period, condition::holds, Boolean::booleanValue, new ArrayList<>(1));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("Interrupted while waiting", e);
+    }
+  }
+
+  /**
+   * The one loop behind every wait: looks with {@code probe}, {@code period} apart, until {@code done}
+   * accepts a look (true) or {@code timeout} has passed (false); {@code last} then holds the last look.
+   */
+  private static <T, E extends Exception> boolean look(
+      Duration timeout, Duration period, Probe<T, E> probe, Predicate<? super T> done, List<T> last)
+      throws E, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      T seen = probe.look();
+      last.clear();
+      last.add(seen);
+      if (done.test(seen)) {
+        return true;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      pause(period);
     }
   }
 
