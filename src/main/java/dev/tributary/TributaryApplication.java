@@ -10,6 +10,7 @@ import dev.tributary.config.TributaryConfig;
 import dev.tributary.errors.ErrorResponseMapper;
 import dev.tributary.health.HealthResource;
 import dev.tributary.kafka.ClusterMetadata;
+import dev.tributary.kafka.ExactlyOncePool;
 import dev.tributary.kafka.ProducerMeters;
 import dev.tributary.kafka.QuietKafkaLogs;
 import dev.tributary.kafka.RecordSender;
@@ -67,12 +68,14 @@ public final class TributaryApplication implements ServletContextListener {
   private final OwnedThreads timerThreads = new OwnedThreads("tributary-timer-");
   private final OwnedThreads closerThreads = new OwnedThreads("tributary-closer-");
   private final OwnedThreads writerThreads = new OwnedThreads("tributary-writer-");
+  private final OwnedThreads exactlyOnceThreads = new OwnedThreads("tributary-exactly-once-");
   private ExecutorService pool;
   private ExecutorService writers;
   private ExecutorService closer;
   private ScheduledThreadPoolExecutor scheduler;
   private RecordSender sender;
   private SenderPool senderPool;
+  private ExactlyOncePool exactlyOnce;
   private ClusterMetadata metadata;
   private QuietKafkaLogs quietLogs;
   private ProxyMetrics metrics;
@@ -127,7 +130,14 @@ public final class TributaryApplication implements ServletContextListener {
             pool,
             writers,
             scheduler);
-    StreamOpener streams = new StreamOpener(streamContext, authenticator, metadata, metrics);
+    exactlyOnce =
+        new ExactlyOncePool(
+            config.producerProperties(),
+            config.adminProperties(),
+            config.authentication().saslMechanism(),
+            config.exactlyOnce(),
+            exactlyOnceThreads);
+    StreamOpener streams = new StreamOpener(streamContext, authenticator, metadata, exactlyOnce, metrics);
     List<Object> components =
         List.of(
             new ProduceResource(streams),
@@ -191,6 +201,9 @@ public final class TributaryApplication implements ServletContextListener {
     if (scheduler != null) {
       scheduler.shutdownNow(); // no stream times out while the application goes down
     }
+    if (exactlyOnce != null) {
+      exactlyOnce.close(); // aborts what no stream committed
+    }
     if (sender != null) {
       sender.close(Duration.ofSeconds(30)); // delivers what was sent; reports still go to the pool
     }
@@ -219,7 +232,8 @@ public final class TributaryApplication implements ServletContextListener {
       if (!timerThreads.join(Duration.ofSeconds(5))
           | !streamThreads.join(Duration.ofSeconds(10))
           | !writerThreads.join(Duration.ofSeconds(10))
-          | !closerThreads.join(Duration.ofSeconds(35))) {
+          | !closerThreads.join(Duration.ofSeconds(35))
+          | !exactlyOnceThreads.join(Duration.ofSeconds(10))) {
         LOG.warning("Some of Tributary's threads were still running after it was stopped");
       }
     } catch (InterruptedException e) {

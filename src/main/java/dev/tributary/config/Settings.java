@@ -132,6 +132,31 @@ public final class Settings {
           "authentication.producer.pool.idle.timeout.ms", 1, Long.MAX_VALUE, 300_000L,
           "with `BASIC`: a principal's producer no request has used for this long is closed");
 
+  public static final Setting<Long> EXACTLY_ONCE_COMMIT_INTERVAL =
+      Setting.number(
+          "exactly.once.commit.interval.ms", 1, 60_000, 100L,
+          "an exactly-once stream's records are committed in a Kafka transaction at least this often, "
+              + "and at the body's end; their reports wait for the commit (see [Exactly-once "
+              + "streams](#exactly-once-streams))");
+
+  public static final Setting<Long> EXACTLY_ONCE_PRODUCERS_MAX =
+      Setting.number(
+          "exactly.once.producers.max", 1, 10_000, 16L,
+          "exactly-once streams open at once: each has a transactional producer and a thread of its own, "
+              + "closed when it ends; a stream over this gets 429");
+
+  public static final Setting<String> EXACTLY_ONCE_STATE_TOPIC =
+      Setting.text(
+          "exactly.once.state.topic", "tributary-exactly-once", "tributary-exactly-once", Settings::required,
+          "a one-partition topic, never written, that keys each producer id's committed sequence (its "
+              + "consumer-group offset); created on the first exactly-once stream if it does not exist");
+
+  public static final Setting<Long> SHUTDOWN_GRACE_PERIOD =
+      Setting.number(
+          "shutdown.grace.period.ms", 0, 600_000, 10_000L,
+          "on undeploy or server stop, how long open streams have to report every record they read "
+              + "(they stop reading at once); streams still open then are ended");
+
   public static final Setting<Long> METRICS_TOPICS_MAX =
       Setting.number(
           "metrics.topics.max", 0, 10_000, 100L,
@@ -168,6 +193,10 @@ public final class Settings {
           AUTHENTICATION_REALM,
           PRODUCER_POOL_MAX_SIZE,
           PRODUCER_POOL_IDLE_TIMEOUT,
+          EXACTLY_ONCE_COMMIT_INTERVAL,
+          EXACTLY_ONCE_PRODUCERS_MAX,
+          EXACTLY_ONCE_STATE_TOPIC,
+          SHUTDOWN_GRACE_PERIOD,
           METRICS_TOPICS_MAX,
           ADVERTISED_LISTENERS);
 

@@ -57,6 +57,15 @@ public final class TributaryConfig {
       Duration poolIdleTimeout,
       String saslMechanism) {}
 
+  /**
+   * Exactly-once streams (a request with {@code Tributary-Producer-Id}).
+   *
+   * @param commitInterval {@code exactly.once.commit.interval.ms}: the longest a transaction stays open
+   * @param maxProducers {@code exactly.once.producers.max}: such streams open at once
+   * @param stateTopic {@code exactly.once.state.topic}: the partition that keys each id's committed sequence
+   */
+  public record ExactlyOnce(Duration commitInterval, int maxProducers, String stateTopic) {}
+
   /** The SASL mechanisms whose login module takes a user name and a password. */
   private static final List<String> PASSWORD_MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
@@ -77,6 +86,8 @@ public final class TributaryConfig {
   private final RateLimits rateLimits;
   private final Authentication authentication;
   private final int metricsTopicsMax;
+  private final ExactlyOnce exactlyOnce;
+  private final Duration shutdownGracePeriod;
   private final List<URI> advertisedListeners;
   private final List<String> warnings;
 
@@ -112,6 +123,12 @@ public final class TributaryConfig {
             Settings.RATE_LIMIT_BYTES_GLOBAL.from(sources));
     this.authentication = authentication(sources, producerProps);
     this.metricsTopicsMax = Settings.METRICS_TOPICS_MAX.from(sources).intValue();
+    this.exactlyOnce =
+        new ExactlyOnce(
+            Duration.ofMillis(Settings.EXACTLY_ONCE_COMMIT_INTERVAL.from(sources)),
+            Settings.EXACTLY_ONCE_PRODUCERS_MAX.from(sources).intValue(),
+            Settings.EXACTLY_ONCE_STATE_TOPIC.from(sources));
+    this.shutdownGracePeriod = Duration.ofMillis(Settings.SHUTDOWN_GRACE_PERIOD.from(sources));
     this.advertisedListeners = Settings.ADVERTISED_LISTENERS.from(sources);
     this.warnings = UnknownKeys.in(sources);
   }
@@ -204,7 +221,8 @@ public final class TributaryConfig {
 
   /**
    * What the deployment should be told about its settings: each key under one of the proxy's own
-   * prefixes ({@code api.}, {@code streaming.}, {@code authentication.}, {@code metrics.}) that the proxy
+   * prefixes ({@code api.}, {@code streaming.}, {@code authentication.}, {@code metrics.}, {@code
+   * exactly.once.}, {@code shutdown.}) that the proxy
    * does not know, with the nearest key it does know (a typo such as {@code ...rate.limit.enable}).
    */
   public List<String> warnings() {
@@ -214,6 +232,16 @@ public final class TributaryConfig {
   /** {@code advertised.listeners}: the URLs self links start with; empty if unset. */
   public List<URI> advertisedListeners() {
     return advertisedListeners;
+  }
+
+  /** How exactly-once streams commit, and how many may be open. */
+  public ExactlyOnce exactlyOnce() {
+    return exactlyOnce;
+  }
+
+  /** {@code shutdown.grace.period.ms}: how long open streams have to end when the application stops. */
+  public Duration shutdownGracePeriod() {
+    return shutdownGracePeriod;
   }
 
   /** {@code metrics.topics.max}: topics with a metrics label of their own. */

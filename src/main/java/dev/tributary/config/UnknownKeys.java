@@ -10,7 +10,7 @@ final class UnknownKeys {
 
   private UnknownKeys() {}
 
-  private static final List<String> OWN_PREFIXES = List.of("api.", "streaming.", "authentication.", "metrics.");
+  private static final List<String> OWN_PREFIXES = List.of("api.", "streaming.", "authentication.", "metrics.", "exactly.once.", "shutdown.");
 
   /**
    * A warning for each key under one of the proxy's own prefixes that no setting has, naming the nearest

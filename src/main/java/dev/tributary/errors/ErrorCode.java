@@ -78,6 +78,34 @@ public enum ErrorCode {
   RATE_LIMITED(429, 429, "Request rate limit exceeded: more than %s."),
   PRODUCER_POOL_FULL(
       429, 429, "Request rate limit exceeded: all %s Kafka producers are in use by other principals; retry later"),
+  PRODUCER_ID_INVALID(
+      400,
+      400,
+      "Bad Request: the Tributary-Producer-Id header must be 1 to 128 characters of A-Z, a-z, 0-9, '.', '_' and"
+          + " '-', was \"%s\"."),
+  SEQUENCE_INVALID(
+      400, 400, "Bad Request: the Tributary-Sequence header must be a whole number, 0 or more, was \"%s\"."),
+  SEQUENCE_WITHOUT_PRODUCER_ID(
+      400, 400, "Bad Request: the Tributary-Sequence header needs a Tributary-Producer-Id header."),
+  /** An exactly-once stream's producer id was taken over by a newer stream with the same id. */
+  TAKEN_OVER(
+      409,
+      40901,
+      "Conflict: taken over: a newer stream with the same Tributary-Producer-Id started; this record was not"
+          + " produced, and this stream ends."),
+  SEQUENCE_GAP(
+      409,
+      40902,
+      "Conflict: Tributary-Sequence %s leaves a gap: the last committed sequence of this producer id is %s,"
+          + " so a body must start at %s or earlier."),
+  /** An exactly-once stream ends at the first record not produced: the records after it are not sent. */
+  NOT_PRODUCED_AFTER_FAILURE(
+      409,
+      40903,
+      "Conflict: not produced: the record with sequence %s was not produced, so this exactly-once stream ends;"
+          + " resend from that record."),
+  EXACTLY_ONCE_POOL_FULL(
+      429, 429, "Request rate limit exceeded: all %s exactly-once producers are in use; retry later"),
   UNSUPPORTED_MEDIA_TYPE(415, 415, "HTTP 415 Unsupported Media Type"),
   EMPTY_BODY(422, 422, "Payload error. Request body is empty. Data is required."),
   /** An unexpected failure: the id is also in the failure's one log line. */
@@ -87,7 +115,15 @@ public enum ErrorCode {
   KAFKA_RETRIABLE_ERROR(503, 50003, "%s"),
   /** A stream opened while the background check finds the cluster silent; the check's reason follows. */
   KAFKA_UNREACHABLE(503, 50003, "Kafka is not reachable: %s. Retry later."),
-  BROKER_NOT_AVAILABLE(503, 50302, "%s");
+  BROKER_NOT_AVAILABLE(503, 50302, "%s"),
+  /** Kafka aborted the record's transaction: none of its records is visible. */
+  TRANSACTION_ABORTED(503, 50304, "Not produced: the record's Kafka transaction was aborted: %s"),
+  /** A commit Kafka did not confirm in time: it may still complete. */
+  COMMIT_UNKNOWN(
+      503,
+      50305,
+      "Kafka did not confirm the commit of this record's transaction in time, so it may or may not be visible;"
+          + " reconnect with the same Tributary-Producer-Id and read Tributary-Committed-Sequence: %s");
 
   private final int httpStatus;
   private final int errorCode;

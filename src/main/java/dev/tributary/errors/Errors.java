@@ -55,7 +55,7 @@ public final class Errors {
       return new Failure(e.code().httpStatus(), new ErrorResponse(e.code().errorCode(), e.getMessage()), e);
     }
     if (cause instanceof PoolFullException e) {
-      return failure(cause, ErrorCode.PRODUCER_POOL_FULL, e.maxSize());
+      return failure(cause, e.exactlyOnce() ? ErrorCode.EXACTLY_ONCE_POOL_FULL : ErrorCode.PRODUCER_POOL_FULL, e.maxSize());
     }
     if (cause instanceof OversizedRecordException e) {
       return failure(cause, ErrorCode.RECORD_TOO_LARGE_FOR_TOPIC, e.maxMessageBytes());
@@ -119,8 +119,12 @@ public final class Errors {
           case BROKER_NOT_AVAILABLE -> ErrorCode.BROKER_NOT_AVAILABLE;
           case RETRIABLE -> ErrorCode.KAFKA_RETRIABLE_ERROR;
           case OTHER -> ErrorCode.KAFKA_ERROR;
+          case TAKEN_OVER -> ErrorCode.TAKEN_OVER;
+          case TRANSACTION_ABORTED -> ErrorCode.TRANSACTION_ABORTED;
+          case COMMIT_UNKNOWN -> ErrorCode.COMMIT_UNKNOWN;
+          case NOT_PRODUCED_AFTER_FAILURE -> ErrorCode.NOT_PRODUCED_AFTER_FAILURE;
         };
-    return code == ErrorCode.KAFKA_AUTHENTICATION || code == ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    return code.valueCount() == 0
         ? failure(e, code)
         : failure(e, code, e.getMessage());
   }

@@ -41,7 +41,15 @@ public final class KafkaFailure extends RuntimeException {
     /** Kafka did not answer in time, or answered "try again": the record may be sent again. */
     RETRIABLE,
     /** Anything else Kafka failed with. */
-    OTHER
+    OTHER,
+    /** An exactly-once stream's producer id was taken over by a newer stream: the record was aborted. */
+    TAKEN_OVER,
+    /** The record's transaction was aborted (another of its records failed, or Kafka failed it). */
+    TRANSACTION_ABORTED,
+    /** Kafka did not confirm the commit of the record's transaction in time: it may or may not be visible. */
+    COMMIT_UNKNOWN,
+    /** An earlier record of the exactly-once stream was not produced, so this one was not sent. */
+    NOT_PRODUCED_AFTER_FAILURE
   }
 
   private final Kind kind;

@@ -60,19 +60,27 @@ final class SenderFactory {
   static SenderFactory create(
       Map<String, Object> producerProperties, Map<String, Object> adminProperties, String mechanism,
       Executor drainer, ScheduledExecutorService timer, BooleanSupplier reachable, RecordSender.MetricsBinder metrics) {
-    Map<String, Object> checkProperties = new HashMap<>(adminProperties);
-    producerProperties.forEach(
-        (key, value) -> {
-          if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
-            checkProperties.put(key, value);
-          }
-        });
     return new SenderFactory(
         producerProperties,
-        checkProperties,
+        withSecurity(adminProperties, producerProperties),
         mechanism,
         properties -> RecordSender.create(properties, metrics, timer, drainer, reachable),
         CredentialCheck::verify);
+  }
+
+  /**
+   * {@code adminProperties} with the producer's {@code security.*}, {@code sasl.*} and {@code ssl.*}
+   * settings over them: an Admin client that logs in as a caller does so as the caller's producer does.
+   */
+  static Map<String, Object> withSecurity(Map<String, Object> adminProperties, Map<String, Object> producerProperties) {
+    Map<String, Object> login = new HashMap<>(adminProperties);
+    producerProperties.forEach(
+        (key, value) -> {
+          if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+            login.put(key, value);
+          }
+        });
+    return Map.copyOf(login);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.tributary.kafka;
 
 import static java.util.Objects.requireNonNull;
 
+import jakarta.annotation.Nullable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -12,7 +13,7 @@ import java.util.function.BiFunction;
  * changed, a user deleted) retires the sender: no later request gets it, so the next one proves its
  * credentials afresh.
  */
-public final class SenderLease implements AutoCloseable {
+public final class SenderLease implements Sender, AutoCloseable {
 
   private final RecordSender sender;
   private final Runnable release;
@@ -20,29 +21,35 @@ public final class SenderLease implements AutoCloseable {
   private final Runnable retire;
   /** Whether the sender proves a client's own credentials, so a rejected send must retire it. */
   private final boolean ownCredentials;
+  /** The caller's own credentials, which an exactly-once producer logs in with; null for a shared sender. */
+  @Nullable private final KafkaCredentials credentials;
   private final AtomicBoolean released = new AtomicBoolean();
 
-  private SenderLease(RecordSender sender, Runnable release, Runnable retire, boolean ownCredentials) {
+  private SenderLease(
+      RecordSender sender, Runnable release, Runnable retire, @Nullable KafkaCredentials credentials) {
     this.sender = requireNonNull(sender, "sender");
     this.release = release;
     this.retire = retire;
-    this.ownCredentials = ownCredentials;
+    this.ownCredentials = credentials != null;
+    this.credentials = credentials;
   }
 
   /** A lease on a sender that is shared by every request and never given back. */
   public static SenderLease shared(RecordSender sender) {
-    return new SenderLease(sender, () -> {}, () -> {}, false);
+    return new SenderLease(sender, () -> {}, () -> {}, null);
   }
 
   /**
    * A lease on a pooled sender that proves one client's credentials: {@code release} gives it back,
    * {@code retire} takes it out of the pool once Kafka rejects them.
    */
-  static SenderLease pooled(RecordSender sender, Runnable release, Runnable retire) {
-    return new SenderLease(sender, requireNonNull(release, "release"), requireNonNull(retire, "retire"), true);
+  static SenderLease pooled(RecordSender sender, KafkaCredentials credentials, Runnable release, Runnable retire) {
+    return new SenderLease(
+        sender, requireNonNull(release, "release"), requireNonNull(retire, "retire"), requireNonNull(credentials, "credentials"));
   }
 
   /** {@link RecordSender#send(OutgoingRecord, TopicRules, BiFunction)}, watching for rejected credentials. */
+  @Override
   public <T> CompletableFuture<T> send(
       OutgoingRecord record, TopicRules rules, BiFunction<Delivery, Throwable, T> answer) {
     if (!ownCredentials) {
@@ -62,6 +69,12 @@ public final class SenderLease implements AutoCloseable {
   /** Retires the sender, as a rejected send does; harmless for a shared sender. */
   void invalidate() {
     retire.run();
+  }
+
+  /** The caller's credentials, proven by Kafka; null when every request produces as the proxy. */
+  @Nullable
+  KafkaCredentials credentials() {
+    return credentials;
   }
 
   RecordSender sender() {

@@ -130,7 +130,7 @@ public final class SenderPool implements AutoCloseable {
     try {
       RecordSender sender = entry.sender.join();
       Entry held = entry;
-      return SenderLease.pooled(sender, () -> release(held), () -> retire(key, held));
+      return SenderLease.pooled(sender, credentials, () -> release(held), () -> retire(key, held));
     } catch (CompletionException e) {
       release(entry);
       throw e.getCause() instanceof RuntimeException r ? r : e;

@@ -13,7 +13,9 @@ import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -91,6 +93,7 @@ final class Exchange implements AsyncListener, ResponseOutput {
   private final AtomicReference<Owner> owner = new AtomicReference<>(Owner.JAXRS);
   /** Held while the exchange is being answered or ended: see the class comment. */
   private final ReentrantLock ending = new ReentrantLock();
+  private final Map<String, String> headers = new ConcurrentHashMap<>();
   @Nullable private volatile Listener listener; // set before the stream reads
 
   private Exchange(AsyncContext async, AsyncResponse jaxrs, ServletInputStream input) {
@@ -158,6 +161,7 @@ final class Exchange implements AsyncListener, ResponseOutput {
     }
     response.setStatus(200);
     response.setContentType("application/json");
+    headers.forEach(response::setHeader);
     try {
       output = response.getOutputStream();
       return Optional.of(output);
@@ -165,6 +169,11 @@ final class Exchange implements AsyncListener, ResponseOutput {
       failed(e);
       return Optional.empty();
     }
+  }
+
+  /** Sets a header of the stream's response ({@link #takeOver} sends it); before the first record. */
+  void header(String name, String value) {
+    headers.put(name, value);
   }
 
   /** Whether the response may still be written: the exchange has not ended. */

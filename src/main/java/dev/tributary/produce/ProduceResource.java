@@ -45,6 +45,8 @@ public final class ProduceResource {
         topicName,
         headers.getMediaType(),
         headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+        headers.getHeaderString(StreamOpener.PRODUCER_ID),
+        headers.getHeaderString(StreamOpener.SEQUENCE),
         Exchange.begin(request, response));
   }
 }

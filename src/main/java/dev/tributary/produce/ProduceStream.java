@@ -3,11 +3,13 @@ package dev.tributary.produce;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
+import dev.tributary.kafka.ExactlyOnceSession;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.produce.body.BodyReader;
 import dev.tributary.produce.body.BodySink;
 import dev.tributary.produce.body.FramedRecord;
 import dev.tributary.produce.reports.ReportWriter;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.ServletOutputStream;
 import java.io.IOException;
 import java.util.List;
@@ -46,6 +48,9 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   private final AtomicInteger endHolds = new AtomicInteger(1); // every report out, and a discard if asked
   private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
   private volatile SenderLease lease;
+  @Nullable private volatile ExactlyOnceSession session;
+  @Nullable private volatile ExactlyOnceRecords exactlyOnce;
+  private volatile boolean takenOver; // before its first record
 
   ProduceStream(
       StreamContext shared, Exchange exchange, String clusterId, String topic, boolean latin1, StreamLedger ledger)
@@ -68,9 +73,26 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
 
   /** The request's checks passed: records go to {@code admitted}'s producer from now on. */
   void admit(SenderLease admitted) {
+    admit(admitted, null, 0, -1);
+  }
+
+  /**
+   * The request's checks passed, and, with an exactly-once {@code opened} session, its records go to
+   * that session's transactions from now on, numbered from {@code first}; {@code committed} is the
+   * producer id's last committed sequence, sent in the response's {@code Tributary-Committed-Sequence}.
+   */
+  void admit(SenderLease admitted, @Nullable ExactlyOnceSession opened, long first, long committed) {
     lease = admitted;
+    if (opened != null) {
+      session = opened;
+      exactlyOnce = new ExactlyOnceRecords(opened, first, committed, reader::stop);
+      exchange.header(StreamOpener.COMMITTED_SEQUENCE, Long.toString(committed));
+    }
     if (!state.compareAndSet(State.CHECKING, State.OPEN)) {
       admitted.close(); // the client went away while the checks ran
+      if (opened != null) {
+        opened.close();
+      }
       return;
     }
     later(this::expire, shared.settings().maxDuration().toMillis());
@@ -97,13 +119,13 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
 
   @Override
   public void record(FramedRecord record) {
-    worker.produce(record, state.get() == State.EXPIRED, lease);
+    worker.produce(record, state.get() == State.EXPIRED, lease, exactlyOnce);
   }
 
   @Override
   public void ended() {
     if (worker.started()) {
-      worker.finish();
+      worker.finish(exactlyOnce);
     } else {
       refuse(TributaryException.of(ErrorCode.EMPTY_BODY));
     }
@@ -115,10 +137,10 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
       refuse(error); // nothing was reported yet: the request fails as a whole
       return;
     }
-    worker.fail(error);
+    worker.fail(error, exactlyOnce);
     endHolds.incrementAndGet(); // the response ends once the rest of the body is discarded, too
     discardRest(this::release);
-    worker.finish();
+    worker.finish(exactlyOnce);
   }
 
   /**
@@ -138,12 +160,23 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   @Override
   public void stopped() {
     if (worker.started()) {
-      worker.finish();
+      worker.finish(exactlyOnce);
       return;
     }
-    // No record yet: the client went away, or the stream reached its maximum age waiting for one.
-    close(exchange.isOpen() ? ErrorCode.STREAM_TOO_OLD.httpStatus() : 200);
-    exchange.answer(TributaryException.of(ErrorCode.STREAM_TOO_OLD));
+    // No record yet: the client went away, a newer exactly-once stream took over, or the stream
+    // reached its maximum age waiting for one.
+    ErrorCode why = takenOver ? ErrorCode.TAKEN_OVER : ErrorCode.STREAM_TOO_OLD;
+    close(exchange.isOpen() ? why.httpStatus() : 200);
+    exchange.answer(TributaryException.of(why));
+  }
+
+  /**
+   * The exactly-once session takes no more records (taken over, or after a record that was not
+   * produced): the reading stops, and the stream ends once every record read has its report.
+   */
+  void exactlyOnceEnded() {
+    takenOver = !worker.started(); // before the first record, only a takeover ends the session
+    reader.stop();
   }
 
   @Override
@@ -199,6 +232,10 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
     SenderLease held = lease;
     if (held != null) {
       held.close(); // the producer delivers what it was given even if it is closed after this
+    }
+    ExactlyOnceSession transactions = session;
+    if (transactions != null) {
+      transactions.close(); // every report is out: nothing is open but what a vanished client left
     }
     ledger.close(status, worker.started());
   }

@@ -3,16 +3,20 @@ package dev.tributary.produce;
 import static java.util.Objects.requireNonNull;
 
 import dev.tributary.auth.Authenticator;
+import dev.tributary.config.StreamSettings;
 import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.Errors;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
+import dev.tributary.kafka.ExactlyOncePool;
+import dev.tributary.kafka.ExactlyOnceSession;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.metrics.ProxyMetrics;
 import jakarta.annotation.Nullable;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Opens produce streams: checks everything that fails a request as a whole (spec section 4, top level),
@@ -21,17 +25,39 @@ import java.util.Locale;
  */
 public final class StreamOpener {
 
+  /** The request header that opts a stream into exactly-once, naming its writer. */
+  public static final String PRODUCER_ID = "Tributary-Producer-Id";
+  /** The request header with the body's first record's number (default 0). */
+  public static final String SEQUENCE = "Tributary-Sequence";
+  /** The response header with the producer id's last committed sequence before this request (or -1). */
+  public static final String COMMITTED_SEQUENCE = "Tributary-Committed-Sequence";
+
+  private static final Pattern PRODUCER_IDS = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final Pattern SEQUENCES = Pattern.compile("[0-9]{1,19}");
+
+  /** What an exactly-once request asks for: its producer id and its body's first record's number. */
+  private record ExactlyOnceRequest(String producerId, long first) {}
+
   private final StreamContext shared;
   private final ProxyMetrics metrics;
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
+  private final ExactlyOncePool exactlyOnce;
 
-  /** @param shared what every stream shares: its settings, record pipeline, mapper, pools and timers */
+  /**
+   * @param shared what every stream shares: its settings, record pipeline, mapper, pools and timers
+   * @param exactlyOnce opens the sessions of the streams that opt into exactly-once
+   */
   public StreamOpener(
-      StreamContext shared, Authenticator authenticator, ClusterMetadata metadata, ProxyMetrics metrics) {
+      StreamContext shared,
+      Authenticator authenticator,
+      ClusterMetadata metadata,
+      ExactlyOncePool exactlyOnce,
+      ProxyMetrics metrics) {
     this.shared = requireNonNull(shared, "shared");
     this.authenticator = requireNonNull(authenticator, "authenticator");
     this.metadata = requireNonNull(metadata, "metadata");
+    this.exactlyOnce = requireNonNull(exactlyOnce, "exactlyOnce");
     this.metrics = requireNonNull(metrics, "metrics");
   }
 
@@ -42,20 +68,29 @@ public final class StreamOpener {
    * request) run on the pool, never on the container's thread, while checks the caches answer run here.
    * A failed check is answered as a whole by the JAX-RS error mapper: missing or rejected credentials
    * (401), a bad charset (400), an unknown cluster or topic (404), Kafka unreachable (503, 50003: at
-   * once while the background check finds the cluster silent).
+   * once while the background check finds the cluster silent). With {@code producerId}, the stream is
+   * exactly-once: its session opens on its own thread, after the other checks, and the request fails
+   * as a whole if Kafka refuses it, if {@code exactly.once.producers.max} sessions are open (429), or if
+   * the body would leave a gap after the id's committed sequence (409).
    *
    * @param authorization the request's {@code Authorization} header, or null
+   * @param producerId the request's {@value #PRODUCER_ID} header, or null
+   * @param sequence the request's {@value #SEQUENCE} header, or null
    */
   public void open(
       String clusterId,
       String topic,
       @Nullable MediaType contentType,
       @Nullable String authorization,
+      @Nullable String producerId,
+      @Nullable String sequence,
       Exchange exchange) {
     long startNanos = System.nanoTime();
     AccessLog accessLog = new AccessLog(exchange.request());
     ProduceStream stream;
+    ExactlyOnceRequest exactly;
     try {
+      exactly = exactlyOnce(producerId, sequence);
       StreamLedger ledger = new StreamLedger(metrics, topic, accessLog, startNanos);
       stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), ledger);
     } catch (IOException | RuntimeException e) {
@@ -73,7 +108,11 @@ public final class StreamOpener {
             }
             lease = authenticator.authenticate(authorization);
             check(clusterId, topic);
-            stream.admit(lease);
+            if (exactly == null) {
+              stream.admit(lease);
+            } else {
+              openExactlyOnce(stream, lease, exactly, startNanos);
+            }
           } catch (RuntimeException e) {
             if (lease != null) {
               lease.close();
@@ -81,11 +120,75 @@ public final class StreamOpener {
             stream.refuse(e);
           }
         };
-    if (authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
+    if (exactly == null && authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
       checks.run(); // everything is cached: no hand-off, which a single-record request would feel
     } else {
       shared.pool().execute(checks);
     }
+  }
+
+  /**
+   * Opens the stream's session; once it holds the producer id, the stream is admitted on the pool (not
+   * on the session's thread, which then goes on to send the records), or refused.
+   */
+  private void openExactlyOnce(ProduceStream stream, SenderLease lease, ExactlyOnceRequest exactly, long arrivalNanos) {
+    StreamSettings settings = shared.settings();
+    ExactlyOnceSession session =
+        exactlyOnce.open(
+            lease,
+            exactly.producerId(),
+            arrivalNanos,
+            (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.windowRecords() / 2)),
+            Math.max(1, settings.windowBytes() / 2),
+            stream::exactlyOnceEnded);
+    session
+        .opened()
+        .whenCompleteAsync(
+            (committed, error) -> {
+              if (error == null && exactly.first() > committed + 1) {
+                error = TributaryException.of(ErrorCode.SEQUENCE_GAP, exactly.first(), committed, committed + 1);
+              }
+              if (error != null) {
+                session.close();
+                lease.close();
+                stream.refuse(error);
+              } else {
+                stream.admit(lease, session, exactly.first(), committed);
+              }
+            },
+            shared.pool());
+  }
+
+  /** The exactly-once headers, checked; null when the request does not opt in. */
+  @Nullable
+  private static ExactlyOnceRequest exactlyOnce(@Nullable String producerId, @Nullable String sequence) {
+    if (producerId == null) {
+      if (sequence != null) {
+        throw TributaryException.of(ErrorCode.SEQUENCE_WITHOUT_PRODUCER_ID);
+      }
+      return null;
+    }
+    if (!PRODUCER_IDS.matcher(producerId).matches()) {
+      throw TributaryException.of(ErrorCode.PRODUCER_ID_INVALID, shortened(producerId));
+    }
+    long first = 0;
+    if (sequence != null) {
+      String trimmed = sequence.trim();
+      try {
+        first = SEQUENCES.matcher(trimmed).matches() ? Long.parseLong(trimmed) : -1;
+      } catch (NumberFormatException tooLarge) {
+        first = -1;
+      }
+      if (first < 0) {
+        throw TributaryException.of(ErrorCode.SEQUENCE_INVALID, shortened(sequence));
+      }
+    }
+    return new ExactlyOnceRequest(producerId, first);
+  }
+
+  /** A header's value as an error message shows it: at most 160 characters. */
+  private static String shortened(String value) {
+    return value.length() <= 160 ? value : value.substring(0, 160) + "…";
   }
 
   /** Checks the request's cluster and topic. */

@@ -8,6 +8,7 @@ import dev.tributary.produce.flow.SerialExecutor;
 import dev.tributary.produce.record.DeliveryReport;
 import dev.tributary.produce.record.RecordPipeline;
 import dev.tributary.produce.reports.ReportWriter;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.ServletOutputStream;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,31 +59,67 @@ final class StreamWorker {
     return writer != null;
   }
 
-  /** A record, produced with {@code lease}'s producer; or, {@code tooOld}, answered 408 unproduced. */
-  void produce(FramedRecord record, boolean tooOld, SenderLease lease) {
+  /**
+   * A record, produced with {@code lease}'s producer, or in {@code exactlyOnce}'s transactions when the
+   * stream has them; or, {@code tooOld}, answered 408 unproduced.
+   */
+  void produce(FramedRecord record, boolean tooOld, SenderLease lease, @Nullable ExactlyOnceRecords exactlyOnce) {
     long bytes = record.bytes();
     window.read(bytes);
     long readNanos = System.nanoTime();
+    if (exactlyOnce != null) {
+      worker.execute(
+          () -> {
+            long sequence = exactlyOnce.next();
+            queue(
+                exactlyOnce.produce(
+                    sequence,
+                    tooOld ? TributaryException.of(ErrorCode.STREAM_TOO_OLD) : null,
+                    sender -> shared.pipeline().produce(clusterId, topic, sender, record.tokens())),
+                bytes,
+                readNanos,
+                sequence);
+          });
+      return;
+    }
     worker.execute(
         () -> queue(
             tooOld
                 ? failed(TributaryException.of(ErrorCode.STREAM_TOO_OLD))
                 : shared.pipeline().produce(clusterId, topic, lease, record.tokens()),
             bytes,
-            readNanos));
+            readNanos,
+            -1));
   }
 
   /** A last report, {@code error}, for what could not be read. */
-  void fail(TributaryException error) {
+  void fail(TributaryException error, @Nullable ExactlyOnceRecords exactlyOnce) {
     window.read(0);
     long readNanos = System.nanoTime();
-    worker.execute(() -> queue(failed(error), 0, readNanos));
+    worker.execute(
+        () -> {
+          long sequence = -1;
+          if (exactlyOnce != null) {
+            sequence = exactlyOnce.next();
+            exactlyOnce.unproduced(sequence);
+          }
+          queue(failed(error), 0, readNanos, sequence);
+        });
   }
 
-  /** After every report queued so far: no more reports ({@link ReportWriter.Listener#allDone} follows). */
-  void finish() {
+  /**
+   * After every report queued so far: no more reports ({@link ReportWriter.Listener#allDone} follows
+   * once they are out; an exactly-once stream's open transaction commits first).
+   */
+  void finish(@Nullable ExactlyOnceRecords exactlyOnce) {
     ReportWriter started = writer;
-    worker.execute(started::finish);
+    worker.execute(
+        () -> {
+          if (exactlyOnce != null) {
+            exactlyOnce.finish();
+          }
+          started.finish();
+        });
   }
 
   /** The client is gone: reports are dropped from now on, and the stream finishes once each record has one. */
@@ -94,8 +131,8 @@ final class StreamWorker {
   }
 
   /** On the worker, in request order: the report goes in its record's place. */
-  private void queue(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {
-    writer.add(new ReportWriter.Pending(report, bytes, readNanos));
+  private void queue(CompletableFuture<DeliveryReport> report, long bytes, long readNanos, long sequence) {
+    writer.add(new ReportWriter.Pending(report, bytes, readNanos, sequence));
   }
 
   private static CompletableFuture<DeliveryReport> failed(Throwable error) {

@@ -154,4 +154,120 @@ class ClientExamplesTest {
     assertFullDuplex(
         start(topic, java, "-cp", System.getProperty("java.class.path"), StreamRecords.class.getName()), topic);
   }
+
+  /**
+   * The resuming client, its first connection cut by a proxy in between once a third of its body has
+   * passed: it sends again, and a read_committed consumer sees every record once, in order.
+   */
+  @Test
+  void pythonResumesAfterACutConnection() throws Exception {
+    String topic = env.newTopic(1);
+    int total = 3_000;
+    StringBuilder file = new StringBuilder();
+    for (int i = 0; i < total; i++) {
+      file.append("{\"value\":{\"type\":\"STRING\",\"data\":\"r").append(i).append("\"}}\n");
+    }
+    Files.writeString(dir.resolve("records.json"), file);
+    Files.writeString(dir.resolve("resume.py"), example("python-resume"));
+    try (CuttingProxy proxy = new CuttingProxy(env.server().port(), file.length() / 3)) {
+      ProcessBuilder builder =
+          new ProcessBuilder("python3", "resume.py", "records.json", "writer-" + java.util.UUID.randomUUID())
+              .directory(dir.toFile());
+      builder.environment().put("TRIBUTARY", "http://127.0.0.1:" + proxy.port());
+      builder.environment().put("CLUSTER", env.broker().clusterId());
+      builder.environment().put("TOPIC", topic);
+      Process client = builder.start();
+      client.getOutputStream().close();
+      assertTrue(client.waitFor(60, TimeUnit.SECONDS));
+      String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String err = new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, client.exitValue(), err);
+      assertEquals(total + " records, each in Kafka once\n", out);
+      assertTrue(err.startsWith("attempt failed ("), err);
+      assertTrue(proxy.connections() >= 2, "the client connected again");
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      expected.add("r" + i);
+    }
+    List<String> values = new ArrayList<>();
+    env.consumeCommitted(topic, total).forEach(r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+    assertEquals(expected, values);
+  }
+
+  /** Forwards connections to a port; the first one is reset once {@code cutAfter} request bytes passed. */
+  private static final class CuttingProxy implements AutoCloseable {
+    private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+    CuttingProxy(int target, long cutAfter) throws IOException {
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    java.net.Socket client = server.accept();
+                    java.net.Socket upstream = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                    long limit = connections.getAndIncrement() == 0 ? cutAfter : Long.MAX_VALUE;
+                    pump(client, upstream, limit);
+                    pump(upstream, client, Long.MAX_VALUE);
+                  }
+                } catch (IOException closed) {
+                  // the proxy is closed
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private static void pump(java.net.Socket from, java.net.Socket to, long limit) {
+      Thread pump =
+          new Thread(
+              () -> {
+                byte[] buffer = new byte[4096];
+                long passed = 0;
+                try {
+                  int read;
+                  while ((read = from.getInputStream().read(buffer)) >= 0) {
+                    int take = (int) Math.min(read, limit - passed);
+                    to.getOutputStream().write(buffer, 0, take);
+                    passed += take;
+                    if (passed >= limit) {
+                      reset(from);
+                      reset(to);
+                      return;
+                    }
+                  }
+                  to.shutdownOutput();
+                } catch (IOException gone) {
+                  reset(from);
+                  reset(to);
+                }
+              });
+      pump.setDaemon(true);
+      pump.start();
+    }
+
+    private static void reset(java.net.Socket socket) {
+      try {
+        socket.setSoLinger(true, 0);
+        socket.close();
+      } catch (IOException ignored) {
+        // closed already
+      }
+    }
+
+    int port() {
+      return server.getLocalPort();
+    }
+
+    int connections() {
+      return connections.get();
+    }
+
+    @Override
+    public void close() throws IOException {
+      server.close();
+    }
+  }
 }

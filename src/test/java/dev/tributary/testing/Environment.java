@@ -113,9 +113,24 @@ public final class Environment {
 
   /** As {@link #consume(String, int)}, from the cluster at {@code bootstrapServers}. */
   public static List<ConsumerRecord<byte[], byte[]>> consume(String bootstrapServers, String topic, int count) {
+    return consume(bootstrapServers, topic, count, "read_uncommitted");
+  }
+
+  /**
+   * As {@link #consume(String, int)}, as a {@code read_committed} consumer: only records of committed
+   * transactions (and records written outside any).
+   */
+  public List<ConsumerRecord<byte[], byte[]>> consumeCommitted(String topic, int count) {
+    return consume(broker.bootstrapServers(), topic, count, "read_committed");
+  }
+
+  /** As {@link #consume(String, int)}, from {@code bootstrapServers}, with {@code isolation.level} {@code isolation}. */
+  public static List<ConsumerRecord<byte[], byte[]>> consume(
+      String bootstrapServers, String topic, int count, String isolation) {
     Map<String, Object> props =
         Map.of(
             "bootstrap.servers", bootstrapServers,
+            "isolation.level", isolation,
             "max.partition.fetch.bytes", 30 * 1024 * 1024,
             "fetch.max.bytes", 30 * 1024 * 1024);
     try (KafkaConsumer<byte[], byte[]> consumer =

@@ -19,6 +19,15 @@ public sealed interface DeliveryReport {
       int partition, long offset, long timestamp, @Nullable ProduceResponseData key, @Nullable ProduceResponseData value)
       implements DeliveryReport {}
 
+  /**
+   * An exactly-once stream's record at or below its producer id's committed sequence: it was produced
+   * before, so it was not produced again.
+   */
+  record Duplicate() implements DeliveryReport {}
+
+  /** The one duplicate report: it holds nothing. */
+  DeliveryReport DUPLICATE = new Duplicate();
+
   /** The record was not produced: {@link #body} is its report; {@code failure} also says why, for the log. */
   record Failed(Errors.Failure failure) implements DeliveryReport {
     public ErrorResponse body() {

@@ -8,7 +8,7 @@ import dev.tributary.errors.ErrorCode;
 import dev.tributary.errors.TributaryException;
 import dev.tributary.kafka.ClusterMetadata;
 import dev.tributary.kafka.RecordSender;
-import dev.tributary.kafka.SenderLease;
+import dev.tributary.kafka.Sender;
 import dev.tributary.kafka.TopicRules;
 import dev.tributary.limits.ProduceRateLimits;
 import java.io.IOException;
@@ -40,10 +40,10 @@ public final class RecordPipeline {
   }
 
   /**
-   * Produces the record {@code tokens} hold to {@code topic} with {@code lease}'s producer. Records
-   * produced in order from one thread are stored in that order (see {@link RecordSender#send}).
+   * Produces the record {@code tokens} hold to {@code topic} with {@code sender}. Records produced in
+   * order from one thread are stored in that order (see {@link RecordSender#send}).
    */
-  public CompletableFuture<DeliveryReport> produce(String clusterId, String topic, SenderLease lease, TokenBuffer tokens) {
+  public CompletableFuture<DeliveryReport> produce(String clusterId, String topic, Sender sender, TokenBuffer tokens) {
     TopicRules rules = metadata.rules(topic);
     PreparedRecord prepared;
     try {
@@ -57,7 +57,7 @@ public final class RecordPipeline {
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.completedFuture(DeliveryReport.failed(e));
     }
-    return lease.send(
+    return sender.send(
         prepared.record(),
         rules,
         (stored, error) ->

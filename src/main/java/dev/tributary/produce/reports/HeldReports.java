@@ -27,6 +27,7 @@ final class HeldReports {
   private static final int KEEP_CAPACITY = 4096;
   private static final byte PRODUCED = 0;
   private static final byte FAILED = 1;
+  private static final byte DUPLICATE = 2;
 
   private byte[] kinds;
   private int[] partitions;
@@ -35,6 +36,7 @@ final class HeldReports {
   private long[] keys;
   private long[] values;
   private long[] readNanos;
+  private long[] sequences;
   private final ArrayDeque<ErrorResponse> errors = new ArrayDeque<>();
   private int head;
   private int size;
@@ -51,14 +53,24 @@ final class HeldReports {
     return size == 0;
   }
 
-  /** Holds {@code report}, whose record was read at {@code readNanos}. */
-  void add(DeliveryReport report, long readNanos) {
+  /** Holds {@code report}, whose record was read at {@code readNanos}, numbered {@code sequence} (or -1). */
+  void add(DeliveryReport report, long readNanos, long sequence) {
+    int at;
     if (report instanceof DeliveryReport.Produced p) {
-      produced(
-          p.partition(), p.offset(), p.timestamp(), ReportEncoder.data(p.key()), ReportEncoder.data(p.value()), readNanos);
+      at =
+          produced(
+              p.partition(), p.offset(), p.timestamp(), ReportEncoder.data(p.key()), ReportEncoder.data(p.value()), readNanos);
+    } else if (report instanceof DeliveryReport.Failed f) {
+      at = failed(f.body(), readNanos);
     } else {
-      failed(((DeliveryReport.Failed) report).body(), readNanos);
+      at = slot(DUPLICATE, readNanos);
     }
+    sequences[at] = sequence;
+  }
+
+  /** Holds {@code report}, whose record was read at {@code readNanos}, in a stream without sequences. */
+  void add(DeliveryReport report, long readNanos) {
+    add(report, readNanos, -1);
   }
 
   /**
@@ -67,19 +79,23 @@ final class HeldReports {
    * @param key the key's format and size, as {@link ReportEncoder#data} packs them; 0 without a key
    * @param value likewise for the value
    */
-  void produced(int partition, long offset, long timestamp, long key, long value, long readNanos) {
+  int produced(int partition, long offset, long timestamp, long key, long value, long readNanos) {
     int at = slot(PRODUCED, readNanos);
     partitions[at] = partition;
     offsets[at] = offset;
     timestamps[at] = timestamp;
     keys[at] = key;
     values[at] = value;
+    sequences[at] = -1;
+    return at;
   }
 
   /** A record's error report. */
-  void failed(ErrorResponse error, long readNanos) {
-    slot(FAILED, readNanos);
+  int failed(ErrorResponse error, long readNanos) {
+    int at = slot(FAILED, readNanos);
     errors.add(error);
+    sequences[at] = -1;
+    return at;
   }
 
   /** When the oldest report's record was read ({@link System#nanoTime}). */
@@ -95,11 +111,15 @@ final class HeldReports {
   int writeOldest(ReportEncoder encoder) throws IOException {
     int code;
     if (kinds[head] == PRODUCED) {
-      encoder.appendProduced(partitions[head], offsets[head], timestamps[head], keys[head], values[head]);
+      encoder.appendProduced(
+          partitions[head], offsets[head], timestamps[head], keys[head], values[head], sequences[head]);
+      code = 200;
+    } else if (kinds[head] == DUPLICATE) {
+      encoder.appendDuplicate(sequences[head]);
       code = 200;
     } else {
       ErrorResponse error = errors.peek();
-      encoder.appendMapped(error);
+      encoder.appendMapped(error, sequences[head]);
       code = error.errorCode();
     }
     removeOldest();
@@ -139,6 +159,7 @@ final class HeldReports {
     keys = (long[]) unrolled(keys, new long[capacity]);
     values = (long[]) unrolled(values, new long[capacity]);
     readNanos = (long[]) unrolled(readNanos, new long[capacity]);
+    sequences = (long[]) unrolled(sequences, new long[capacity]);
     head = 0;
   }
 
@@ -158,6 +179,7 @@ final class HeldReports {
     keys = new long[capacity];
     values = new long[capacity];
     readNanos = new long[capacity];
+    sequences = new long[capacity];
     head = 0;
   }
 }

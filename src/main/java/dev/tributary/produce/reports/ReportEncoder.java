@@ -31,11 +31,14 @@ final class ReportEncoder {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] OFFSET = ascii(",\"offset\":");
   private static final byte[] TIMESTAMP = ascii(",\"timestamp\":");
+  private static final byte[] SEQUENCE = ascii(",\"sequence\":");
+  private static final byte[] DUPLICATE = ascii(",\"duplicate\":true}");
   private static final byte[][] KEY = formats(",\"key\":{\"type\":\"", "\",\"size\":");
   private static final byte[][] VALUE = formats(",\"value\":{\"type\":\"", "\",\"size\":");
 
   private final ObjectMapper mapper;
   private final byte[] prefix; // up to the partition id: the same in every report of the stream
+  private final byte[] duplicatePrefix; // up to the topic name
   private byte[] bytes = new byte[8192];
   private byte[] spare = new byte[8192];
   private int size;
@@ -45,13 +48,9 @@ final class ReportEncoder {
   /** An encoder for the reports of one stream, to {@code topic} of {@code clusterId}. */
   ReportEncoder(ObjectMapper mapper, String clusterId, String topic) {
     this.mapper = mapper;
-    this.prefix =
-        concat(
-            ascii("{\"error_code\":200,\"cluster_id\":"),
-            json(clusterId),
-            ascii(",\"topic_name\":"),
-            json(topic),
-            ascii(",\"partition_id\":"));
+    this.duplicatePrefix =
+        concat(ascii("{\"error_code\":200,\"cluster_id\":"), json(clusterId), ascii(",\"topic_name\":"), json(topic));
+    this.prefix = concat(duplicatePrefix, ascii(",\"partition_id\":"));
   }
 
   /**
@@ -72,8 +71,9 @@ final class ReportEncoder {
    *
    * @param timestamp the record's timestamp as Kafka stored it, in milliseconds since the epoch
    * @param key the key's {@link #data}; likewise {@code value}
+   * @param sequence the record's number in an exactly-once stream, or -1 (then none is written)
    */
-  void appendProduced(int partition, long offset, long timestamp, long key, long value) {
+  void appendProduced(int partition, long offset, long timestamp, long key, long value, long sequence) {
     if (timestamp != this.timestamp || timestampBytes == null) {
       timestampBytes = json(Instant.ofEpochMilli(timestamp).toString());
       this.timestamp = timestamp;
@@ -87,17 +87,55 @@ final class ReportEncoder {
     put(timestampBytes);
     data(KEY, key);
     data(VALUE, value);
+    sequence(sequence);
     ensure(1 + CRLF.length);
     bytes[size++] = '}';
     put(CRLF);
   }
 
-  /** Appends any other report body, written by the mapper, and CRLF. */
-  void appendMapped(Object report) throws IOException {
+  /** {@link #appendProduced} in a stream without sequences. */
+  void appendProduced(int partition, long offset, long timestamp, long key, long value) {
+    appendProduced(partition, offset, timestamp, key, value, -1);
+  }
+
+  /** Appends the report of an exactly-once stream's record that was produced before, and CRLF. */
+  void appendDuplicate(long sequence) {
+    ensure(duplicatePrefix.length);
+    put(duplicatePrefix);
+    sequence(sequence);
+    ensure(DUPLICATE.length + CRLF.length);
+    put(DUPLICATE);
+    put(CRLF);
+  }
+
+  /**
+   * Appends any other report body, written by the mapper as a JSON object, then its {@code sequence}
+   * unless it is -1, and CRLF.
+   */
+  void appendMapped(Object report, long sequence) throws IOException {
     byte[] body = mapper.writeValueAsBytes(report);
     ensure(body.length + CRLF.length);
     put(body);
+    if (sequence >= 0) {
+      size--; // the object's closing brace: the sequence goes inside
+      sequence(sequence);
+      ensure(1);
+      bytes[size++] = '}';
+    }
     put(CRLF);
+  }
+
+  /** {@link #appendMapped(Object, long)} without a sequence. */
+  void appendMapped(Object report) throws IOException {
+    appendMapped(report, -1);
+  }
+
+  private void sequence(long sequence) {
+    if (sequence >= 0) {
+      ensure(SEQUENCE.length + 20);
+      put(SEQUENCE);
+      size = NumberOutput.outputLong(sequence, bytes, size);
+    }
   }
 
   /**

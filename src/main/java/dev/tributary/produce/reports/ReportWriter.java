@@ -74,8 +74,18 @@ public final class ReportWriter implements WriteListener {
   /** The error code passed to {@link Accounts#reportDone} for a report that was not written. */
   public static final int DROPPED = -1;
 
-  /** A report in the queue, ready once {@code report} completes; its record was read at {@code readNanos}. */
-  public record Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {}
+  /**
+   * A report in the queue, ready once {@code report} completes; its record was read at {@code readNanos}.
+   *
+   * @param sequence the record's number in an exactly-once stream, written in its report; -1 in any other
+   */
+  public record Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos, long sequence) {
+
+    /** The report of a record in a stream that is not exactly-once. */
+    public Pending(CompletableFuture<DeliveryReport> report, long bytes, long readNanos) {
+      this(report, bytes, readNanos, -1);
+    }
+  }
 
   private static final int BATCH_BYTES = 64 * 1024;
   private static final int TAKE = 256;
@@ -186,7 +196,7 @@ public final class ReportWriter implements WriteListener {
         report = DeliveryReport.failed(e);
       }
       synchronized (held) {
-        held.add(report, head.readNanos());
+        held.add(report, head.readNanos(), head.sequence());
       }
       accounts.reportDecided(report, head.bytes());
     }
