@@ -20,8 +20,22 @@ import org.glassfish.jersey.servlet.ServletContainer;
  */
 final class JerseyServlet extends ServletContainer {
 
-  JerseyServlet(ResourceConfig application) {
+  private final Runnable beforeDestroy;
+
+  /** @param beforeDestroy runs when the container takes the servlet out of service, before Jersey stops */
+  JerseyServlet(ResourceConfig application, Runnable beforeDestroy) {
     super(application);
+    this.beforeDestroy = beforeDestroy;
+  }
+
+  /**
+   * The application stops: its streams end first, while the container still serves their connections
+   * and Jersey can still complete their exchanges (see {@code produce.StreamOpener#stop}).
+   */
+  @Override
+  public void destroy() {
+    beforeDestroy.run();
+    super.destroy();
   }
 
   /**

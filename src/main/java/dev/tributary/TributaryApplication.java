@@ -76,6 +76,8 @@ public final class TributaryApplication implements ServletContextListener {
   private RecordSender sender;
   private SenderPool senderPool;
   private ExactlyOncePool exactlyOnce;
+  private StreamOpener streams;
+  private Duration shutdownGrace = Duration.ZERO;
   private ClusterMetadata metadata;
   private QuietKafkaLogs quietLogs;
   private ProxyMetrics metrics;
@@ -138,6 +140,8 @@ public final class TributaryApplication implements ServletContextListener {
             config.exactlyOnce(),
             exactlyOnceThreads);
     StreamOpener streams = new StreamOpener(streamContext, authenticator, metadata, exactlyOnce, metrics);
+    this.streams = streams;
+    this.shutdownGrace = config.shutdownGracePeriod();
     List<Object> components =
         List.of(
             new ProduceResource(streams),
@@ -153,7 +157,9 @@ public final class TributaryApplication implements ServletContextListener {
     OwnJerseyServices.install();
     ServletRegistration.Dynamic servlet =
         context.addServlet(
-            "tributary", new JerseyServlet(ResourceConfig.forApplication(new RestApplication(components, mapper))));
+            "tributary",
+            new JerseyServlet(
+                ResourceConfig.forApplication(new RestApplication(components, mapper)), this::stopStreams));
     servlet.setAsyncSupported(true); // streams are asynchronous; filters in front must be too
     servlet.setLoadOnStartup(1);
     servlet.addMapping("/*");
@@ -196,8 +202,28 @@ public final class TributaryApplication implements ServletContextListener {
     return closer;
   }
 
+  /**
+   * Every open stream stops reading and reports what it read, within {@code shutdown.grace.period.ms}:
+   * first thing when the container takes the application down (the servlet's destroy, else here).
+   */
+  private void stopStreams() {
+    if (streams == null) {
+      return;
+    }
+    try {
+      if (!streams.stop(shutdownGrace)) {
+        LOG.warning(
+            "Some streams were still open " + shutdownGrace.toMillis() + " ms after Tributary began to stop"
+                + " (shutdown.grace.period.ms); their last reports are lost");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void contextDestroyed(ServletContextEvent event) {
+    stopStreams(); // at once if the servlet's destroy did it
     if (scheduler != null) {
       scheduler.shutdownNow(); // no stream times out while the application goes down
     }

@@ -116,6 +116,8 @@ public enum ErrorCode {
   /** A stream opened while the background check finds the cluster silent; the check's reason follows. */
   KAFKA_UNREACHABLE(503, 50003, "Kafka is not reachable: %s. Retry later."),
   BROKER_NOT_AVAILABLE(503, 50302, "%s"),
+  /** The application is being undeployed or its server stopped: the request was not read. */
+  STOPPING(503, 50306, "Tributary is stopping: the request was not read; send it again (to another instance)."),
   /** Kafka aborted the record's transaction: none of its records is visible. */
   TRANSACTION_ABORTED(503, 50304, "Not produced: the record's Kafka transaction was aborted: %s"),
   /** A commit Kafka did not confirm in time: it may still complete. */

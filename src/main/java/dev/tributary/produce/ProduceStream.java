@@ -51,6 +51,8 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   @Nullable private volatile ExactlyOnceSession session;
   @Nullable private volatile ExactlyOnceRecords exactlyOnce;
   private volatile boolean takenOver; // before its first record
+  private volatile boolean stopping; // the application stops
+  private volatile Runnable onClose = () -> {};
 
   ProduceStream(
       StreamContext shared, Exchange exchange, String clusterId, String topic, boolean latin1, StreamLedger ledger)
@@ -165,9 +167,26 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
     }
     // No record yet: the client went away, a newer exactly-once stream took over, or the stream
     // reached its maximum age waiting for one.
-    ErrorCode why = takenOver ? ErrorCode.TAKEN_OVER : ErrorCode.STREAM_TOO_OLD;
+    ErrorCode why = takenOver ? ErrorCode.TAKEN_OVER : stopping ? ErrorCode.STOPPING : ErrorCode.STREAM_TOO_OLD;
     close(exchange.isOpen() ? why.httpStatus() : 200);
     exchange.answer(TributaryException.of(why));
+  }
+
+  /**
+   * The application stops: the reading stops now, and the stream ends once every record read has its
+   * report (one not yet started is answered 503, {@code STOPPING}).
+   */
+  void stop() {
+    stopping = true;
+    reader.stop();
+  }
+
+  /** Runs {@code action} once the stream has closed (or at once if it has). */
+  void onClose(Runnable action) {
+    onClose = action;
+    if (state.get() == State.CLOSED) {
+      action.run();
+    }
   }
 
   /**
@@ -238,5 +257,6 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
       transactions.close(); // every report is out: nothing is open but what a vanished client left
     }
     ledger.close(status, worker.started());
+    onClose.run();
   }
 }

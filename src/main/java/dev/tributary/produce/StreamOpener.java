@@ -15,7 +15,10 @@ import dev.tributary.metrics.ProxyMetrics;
 import jakarta.annotation.Nullable;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -43,6 +46,9 @@ public final class StreamOpener {
   private final Authenticator authenticator;
   private final ClusterMetadata metadata;
   private final ExactlyOncePool exactlyOnce;
+  /** The streams open now; guarded by itself for the wait in {@link #stop}. */
+  private final Set<ProduceStream> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean stopping;
 
   /**
    * @param shared what every stream shares: its settings, record pipeline, mapper, pools and timers
@@ -90,6 +96,9 @@ public final class StreamOpener {
     ProduceStream stream;
     ExactlyOnceRequest exactly;
     try {
+      if (stopping) {
+        throw TributaryException.of(ErrorCode.STOPPING);
+      }
       exactly = exactlyOnce(producerId, sequence);
       StreamLedger ledger = new StreamLedger(metrics, topic, accessLog, startNanos);
       stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), ledger);
@@ -97,6 +106,11 @@ public final class StreamOpener {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure
       return;
+    }
+    open.add(stream);
+    stream.onClose(() -> closed(stream));
+    if (stopping) {
+      stream.stop(); // stop() looked at the streams before this one was added
     }
     stream.listen();
     Runnable checks =
@@ -124,6 +138,36 @@ public final class StreamOpener {
       checks.run(); // everything is cached: no hand-off, which a single-record request would feel
     } else {
       shared.pool().execute(checks);
+    }
+  }
+
+  /**
+   * Stops every stream, for the application's end: no new one is opened (503, {@code STOPPING}), each
+   * open one stops reading, and this waits, at most {@code grace}, until each has reported every record
+   * it read and ended. Called by the container's thread that takes the application down; harmless twice.
+   *
+   * @return whether every stream ended within {@code grace}
+   */
+  public boolean stop(Duration grace) throws InterruptedException {
+    stopping = true;
+    open.forEach(ProduceStream::stop);
+    long deadline = System.nanoTime() + grace.toNanos();
+    synchronized (open) {
+      while (!open.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        open.wait(Math.max(1, left / 1_000_000));
+      }
+    }
+    return true;
+  }
+
+  private void closed(ProduceStream stream) {
+    open.remove(stream);
+    synchronized (open) {
+      open.notifyAll();
     }
   }
 

@@ -24,6 +24,7 @@ public final class StreamingClient implements AutoCloseable {
   private boolean chunked;
   private final StringBuilder pending = new StringBuilder();
   private boolean ended;
+  private boolean terminated; // the chunked body's last chunk arrived
   /** Jetty sends a chunk's closing CRLF with the next chunk, so it is read lazily, before the next. */
   private boolean chunkOpen;
 
@@ -117,6 +118,11 @@ public final class StreamingClient implements AutoCloseable {
     return lines;
   }
 
+  /** Whether the response ended as HTTP says a chunked one ends (its last chunk), not cut off. */
+  public boolean endedCleanly() {
+    return terminated;
+  }
+
   public int status() throws IOException {
     readHead();
     return status;
@@ -155,6 +161,7 @@ public final class StreamingClient implements AutoCloseable {
       int length = Integer.parseInt(size.split(";")[0].trim(), 16);
       if (length == 0) {
         readLine();
+        terminated = true;
         return false;
       }
       byte[] data = in.readNBytes(length);

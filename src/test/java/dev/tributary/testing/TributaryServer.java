@@ -92,6 +92,15 @@ public final class TributaryServer implements AutoCloseable {
         "the deployment on port " + port() + " to be ready");
   }
 
+  /**
+   * Undeploys the application, as a container does on undeploy or at its stop: the context stops
+   * (servlet destroyed, then the listener's {@code contextDestroyed}) while the server goes on holding its
+   * connections.
+   */
+  public void undeploy() throws Exception {
+    server.getHandler().stop();
+  }
+
   /** Connections the server holds open now. */
   public int openConnections() {
     return connector.getConnectedEndPoints().size();
