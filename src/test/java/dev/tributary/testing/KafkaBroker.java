@@ -151,6 +151,19 @@ public final class KafkaBroker implements AutoCloseable {
                 new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW)));
       }
     }
+    allow(bindings);
+  }
+
+  /** Lets {@code user} do {@code operation} on every {@code type} resource named {@code prefix}…; waits until it is in force. */
+  public void allowPrefixed(String user, ResourceType type, String prefix, AclOperation operation) {
+    allow(
+        List.of(
+            new AclBinding(
+                new ResourcePattern(type, prefix, PatternType.PREFIXED),
+                new AccessControlEntry("User:" + user, "*", operation, AclPermissionType.ALLOW))));
+  }
+
+  private void allow(List<AclBinding> bindings) {
     try (Admin admin = admin()) {
       admin.createAcls(bindings).all().get();
       // The broker answers DescribeAcls from its own authorizer (StandardAuthorizer.acls), out of the same
