@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
  * report, every 200 is in Kafka once and in the order sent, and the idempotent producer's retries absorb
  * the leader change, so no record fails.
  *
+ * <p>An exactly-once stream to a topic of its own goes through the same leader change beside it; should
+ * the change fail a transaction, its client resumes from its first record without a 200, and a
+ * read_committed consumer sees each of its records once, in order.
+ *
  * <p>The node is stopped as an in-process broker can be: with Kafka's controlled shutdown, which moves
  * its leaderships away first. A {@code kill -9} of a broker process is the single-broker {@link
  * BrokerFailureTest}'s case.
@@ -49,7 +53,12 @@ class LeaderFailoverTest {
         TributaryServer server = TributaryServer.start(0, Map.of("bootstrap.servers", cluster.bootstrapServers()), 30_000)) {
       cluster.createTopic(topic, 1, Map.of("min.insync.replicas", "2"));
       leader = cluster.leader(topic, 0);
+      String exactlyOnceTopic = topic + "-eos";
+      cluster.createTopicLedBy(exactlyOnceTopic, leader, Map.of("min.insync.replicas", "2"));
+      assertEquals(leader, cluster.leader(exactlyOnceTopic, 0), "one node leads both, so both move");
       String path = "/kafka/v3/clusters/" + cluster.clusterId() + "/topics/" + topic + "/records";
+      ExactlyOnceWriter exactlyOnce =
+          new ExactlyOnceWriter(server, "/kafka/v3/clusters/" + cluster.clusterId() + "/topics/" + exactlyOnceTopic + "/records");
       try (StreamingClient client = StreamingClient.open(server.port(), path)) {
         Thread reader =
             new Thread(
@@ -80,6 +89,14 @@ class LeaderFailoverTest {
         client.end();
         reader.join(TimeUnit.SECONDS.toMillis(60));
       }
+      int written = exactlyOnce.finish();
+      List<String> committed =
+          Environment.consume(cluster.bootstrapServers(), exactlyOnceTopic, written, "read_committed").stream()
+              .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+              .toList();
+      assertEquals(ExactlyOnceWriter.values(written), committed, "each exactly-once record once, in order");
+      System.out.printf(
+          "LeaderFailoverTest: exactly-once, %d records in %d request(s)%n", written, exactlyOnce.requests);
       assertEquals(sent.size(), reports.size(), "one report per record");
       Map<Integer, Integer> codes = new TreeMap<>();
       List<Long> failoverLatencies = new ArrayList<>();
@@ -111,6 +128,100 @@ class LeaderFailoverTest {
           "LeaderFailoverTest: %d records, codes %s, during the failover (%d records) p99 %d ms, max %d ms%n",
           sent.size(), codes, failoverLatencies.size(), p99, max);
       assertEquals(Map.of(200, sent.size()), codes, "no record failed over the leader change");
+    }
+  }
+
+  /**
+   * An exactly-once writer: streams {@code e-0}, {@code e-1}, … in chunks of ten every 10 ms until {@link
+   * #finish}; should its stream end early (a failed transaction, a cut), it connects again from its first
+   * record without a 200, as the README's client does.
+   */
+  private static final class ExactlyOnceWriter {
+    private final TributaryServer server;
+    private final String path;
+    private final String id = "failover-" + java.util.UUID.randomUUID();
+    private final Thread sender;
+    private volatile boolean stop;
+    private volatile int sent;
+    int requests;
+
+    ExactlyOnceWriter(TributaryServer server, String path) {
+      this.server = server;
+      this.path = path;
+      sender = new Thread(this::run, "exactly-once-writer");
+      sender.start();
+    }
+
+    static List<String> values(int count) {
+      List<String> values = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        values.add("e-" + i);
+      }
+      return values;
+    }
+
+    private void run() {
+      int done = 0;
+      while (true) {
+        requests++;
+        int from = done;
+        java.util.concurrent.atomic.AtomicInteger confirmed = new java.util.concurrent.atomic.AtomicInteger();
+        try (StreamingClient client =
+            StreamingClient.open(
+                "127.0.0.1",
+                server.port(),
+                path,
+                Map.of("Tributary-Producer-Id", id, "Tributary-Sequence", String.valueOf(from)))) {
+          Thread reader =
+              new Thread(
+                  () -> {
+                    try {
+                      String line;
+                      while ((line = client.readReport()) != null && line.startsWith("{\"error_code\":200,")) {
+                        confirmed.incrementAndGet();
+                      }
+                    } catch (java.io.IOException cut) {
+                      // resumed below from the last confirmed record
+                    }
+                  });
+          reader.start();
+          try {
+            int i = from;
+            while (!stop || i < sent) {
+              StringBuilder chunk = new StringBuilder();
+              int to = stop ? sent : i + 10;
+              for (; i < to; i++) {
+                chunk.append(Records.stringValue("e-" + i));
+              }
+              client.send(chunk.toString());
+              sent = Math.max(sent, i);
+              if (!stop) {
+                Thread.sleep(10); // the writer's pace (1,000 records/s), not a wait for anything
+              }
+              if (!reader.isAlive()) {
+                break; // the stream ended early
+              }
+            }
+            client.end();
+          } catch (java.io.IOException | InterruptedException cut) {
+            // resumed below
+          }
+          reader.join(60_000);
+        } catch (java.io.IOException | InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        done = from + confirmed.get();
+        if (stop && done >= sent) {
+          return;
+        }
+      }
+    }
+
+    /** Stops writing new records, sends any not yet confirmed, and returns how many were written. */
+    int finish() throws InterruptedException {
+      stop = true;
+      sender.join(120_000);
+      return sent;
     }
   }
 

@@ -343,6 +343,10 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("offsets.topic.replication.factor", replicas);
     props.put("transaction.state.log.replication.factor", replicas);
     props.put("transaction.state.log.min.isr", "1");
+    // Kafka's 50 partitions each for transactions and group offsets are many leaderships to create, and to
+    // move when a node stops, on two cores; a few serve the tests' exactly-once streams as well.
+    props.put("transaction.state.log.num.partitions", "3");
+    props.put("offsets.topic.num.partitions", "3");
     props.put("share.coordinator.state.topic.replication.factor", replicas);
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");

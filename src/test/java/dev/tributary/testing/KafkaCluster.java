@@ -93,6 +93,26 @@ public final class KafkaCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Creates {@code topic} with one partition replicated to every node, {@code leader} first (so it
+   * leads), with {@code configs}, and waits until its replicas are in sync.
+   */
+  public void createTopicLedBy(String topic, int leader, Map<String, String> configs) {
+    List<Integer> replicas = new java.util.ArrayList<>();
+    replicas.add(leader);
+    for (int id = 1; id <= nodes.size(); id++) {
+      if (id != leader) {
+        replicas.add(id);
+      }
+    }
+    try (Admin admin = admin()) {
+      admin.createTopics(List.of(new NewTopic(topic, Map.of(0, replicas)).configs(configs))).all().get();
+      awaitInSync(admin, topic, nodes.size());
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("Could not create topic " + topic, e);
+    }
+  }
+
   /** The node that leads {@code partition} of {@code topic} now. */
   public int leader(String topic, int partition) {
     try (Admin admin = admin()) {
