@@ -105,20 +105,23 @@ public final class Benchmark {
           raw(broker, topic, value, count);
           streaming(server.port(), records, value, count, 1);
           streaming(server.port(), records, value, count, 4);
+          streaming(server.port(), records, value, count, 1, true);
         }
-        double[][] figures = new double[3][ROUNDS];
-        double[][] cpu = new double[3][ROUNDS];
+        int paths = 4;
+        double[][] figures = new double[paths][ROUNDS];
+        double[][] cpu = new double[paths][ROUNDS];
         List<Map<String, Double>> shares = new ArrayList<>();
-        for (int path = 0; path < 3; path++) {
+        for (int path = 0; path < paths; path++) {
           shares.add(new LinkedHashMap<>());
         }
         for (int round = 0; round < ROUNDS; round++) {
-          for (int path = 0; path < 3; path++) {
+          for (int path = 0; path < paths; path++) {
             CpuShares before = CpuShares.now();
             figures[path][round] = switch (path) {
               case 0 -> raw(broker, topic, value, count);
               case 1 -> streaming(server.port(), records, value, count, 1);
-              default -> streaming(server.port(), records, value, count, 4);
+              case 2 -> streaming(server.port(), records, value, count, 4);
+              default -> streaming(server.port(), records, value, count, 1, true);
             };
             CpuShares after = path == 0 ? rawProducerDone : CpuShares.now();
             cpu[path][round] = after.totalPerRecordSince(before, count);
@@ -128,14 +131,22 @@ public final class Benchmark {
         }
         double raw = median(figures[0]);
         String[] names = {"raw producer, " + size + " B values", "HTTP streaming, 1 connection, " + size + " B",
-          "HTTP streaming, 4 connections, " + size + " B"};
-        String[] targets = {"", "   (target >= 0.50)", "   (target >= 0.70)"};
-        for (int path = 0; path < 3; path++) {
+          "HTTP streaming, 4 connections, " + size + " B", "exactly-once streaming, 1 connection, " + size + " B"};
+        String[] targets = {"", "   (target >= 0.50)", "   (target >= 0.70)",
+          String.format("   (%.2f of 1 connection; target >= 0.50)", median(figures[3]) / median(figures[1]))};
+        for (int path = 0; path < paths; path++) {
           System.out.printf("%-44s %12.0f %10.2f %10.1f%s%n",
               names[path], median(figures[path]), median(figures[path]) / raw, median(cpu[path]), targets[path]);
           StringBuilder line = new StringBuilder("    CPU us/rec by thread:");
           shares.get(path).forEach((group, us) -> line.append(String.format(" %s %.1f,", group, us)));
           System.out.println(line.substring(0, line.length() - 1));
+        }
+        if (size <= 100) {
+          long[] reports = exactlyOnceLatency(server.port(), records, value, 5_000);
+          System.out.printf("%-44s %12d reports, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 <= %d ms)%n",
+              "exactly-once, 1,000 records/s, send to report", reports.length, reports[reports.length / 2] / 1e6,
+              reports[(int) (reports.length * 0.99)] / 1e6, reports[reports.length - 1] / 1e6,
+              COMMIT_INTERVAL_MS + 50);
         }
       }
       if (Boolean.parseBoolean(System.getProperty("latency", "true"))) {
@@ -270,8 +281,61 @@ public final class Benchmark {
     }
   }
 
+  /** The default {@code exactly.once.commit.interval.ms}, which the benchmark's deployment keeps. */
+  private static final long COMMIT_INTERVAL_MS = 100;
+
+  /**
+   * One exactly-once stream sending a record every millisecond, {@code count} in all: each report's time
+   * from its record's send, in nanoseconds, sorted.
+   */
+  static long[] exactlyOnceLatency(int port, String path, byte[] value, int count) throws Exception {
+    String record = "{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}";
+    long[] sentAt = new long[count];
+    long[] latencies = new long[count];
+    try (dev.tributary.testing.StreamingClient client =
+        dev.tributary.testing.StreamingClient.open(
+            "127.0.0.1", port, path, Map.of("Tributary-Producer-Id", "bench-latency-" + System.nanoTime()))) {
+      Thread sender =
+          new Thread(
+              () -> {
+                try {
+                  long due = System.nanoTime();
+                  for (int i = 0; i < count; i++) {
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                      TimeUnit.NANOSECONDS.sleep(wait); // the pace: one record a millisecond
+                    }
+                    sentAt[i] = System.nanoTime();
+                    client.send(record);
+                    due += 1_000_000;
+                  }
+                  client.end();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      sender.start();
+      for (int i = 0; i < count; i++) {
+        String report = client.readReport();
+        if (report == null || !report.startsWith("{\"error_code\":200,")) {
+          throw new IllegalStateException("report " + i + ": " + report);
+        }
+        latencies[i] = System.nanoTime() - sentAt[i];
+      }
+      sender.join();
+    }
+    Arrays.sort(latencies);
+    return latencies;
+  }
+
   /** {@code connections} full-duplex streams together carrying {@code count} records. */
   static double streaming(int port, String path, byte[] value, int count, int connections) throws Exception {
+    return streaming(port, path, value, count, connections, false);
+  }
+
+  /** As above; {@code exactlyOnce}, each stream with a {@code Tributary-Producer-Id} of its own. */
+  static double streaming(int port, String path, byte[] value, int count, int connections, boolean exactlyOnce)
+      throws Exception {
     byte[] record = ("{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}\n")
         .getBytes(StandardCharsets.US_ASCII);
     ExecutorService threads = Executors.newFixedThreadPool(connections * 2, CpuShares.clientThreads());
@@ -280,7 +344,8 @@ public final class Benchmark {
       List<Future<Integer>> streams = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
         int share = count / connections;
-        streams.add(threads.submit(() -> stream(port, path, record, share, threads)));
+        String header = exactlyOnce ? "Tributary-Producer-Id: bench-" + System.nanoTime() + "-" + c + "\r\n" : "";
+        streams.add(threads.submit(() -> stream(port, path, record, share, threads, header)));
       }
       int ok = 0;
       for (Future<Integer> stream : streams) {
@@ -298,12 +363,13 @@ public final class Benchmark {
   }
 
   /** One stream: a writer thread sends 64 KB chunks while this thread counts 200 reports. */
-  private static int stream(int port, String path, byte[] record, int count, ExecutorService threads) throws Exception {
+  private static int stream(int port, String path, byte[] record, int count, ExecutorService threads, String headers)
+      throws Exception {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setTcpNoDelay(true);
       OutputStream out = socket.getOutputStream();
       out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + headers + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       Future<?> writer = threads.submit(() -> {
         int perChunk = Math.max(1, 65_536 / record.length);
         ByteArrayOutputStream chunk = new ByteArrayOutputStream(perChunk * record.length + 16);

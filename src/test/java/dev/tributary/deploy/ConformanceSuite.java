@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -204,6 +205,89 @@ abstract class ConformanceSuite {
     String accessLine =
         "127.0.0.2 \"POST " + server.path(recordsPath(topic)) + "\" 200 records=6 (200:5 400:1) bytes=";
     server.awaitUntil(Duration.ofSeconds(10), () -> server.log().contains(accessLine), "the access-log line " + accessLine);
+  }
+
+  // ---- exactly-once streams ----
+
+  /** The exact report of {@code record} in an exactly-once stream, numbered {@code sequence}. */
+  private String exactlyOnce(String topic, ConsumerRecord<byte[], byte[]> record, long sequence) {
+    String report = success(topic, record, null, "STRING");
+    return report.substring(0, report.length() - 1) + ",\"sequence\":" + sequence + "}";
+  }
+
+  @Test
+  @Order(45)
+  void anExactlyOnceStreamReportsEachRecordCommittedAndAResendAsDuplicates() throws Exception {
+    String topic = env.newTopic(1);
+    String id = "conformance-" + java.util.UUID.randomUUID();
+    List<String> reports = new ArrayList<>();
+    try (StreamingClient client =
+        StreamingClient.open("127.0.0.1", server.port(), server.path(recordsPath(topic)), Map.of("Tributary-Producer-Id", id))) {
+      for (int i = 0; i < 3; i++) {
+        client.send(record("STRING", "\"once-" + i + "\""));
+        reports.add(client.readReport()); // committed within the commit interval, while the body is open
+      }
+      client.end();
+      reports.addAll(client.readAll());
+      assertEquals(200, client.status());
+      assertEquals("-1", client.headers().get("tributary-committed-sequence"));
+    }
+    try (StreamingClient resend =
+        StreamingClient.open(
+            "127.0.0.1",
+            server.port(),
+            server.path(recordsPath(topic)),
+            Map.of("Tributary-Producer-Id", id, "Tributary-Sequence", "1"))) {
+      resend.send(record("STRING", "\"once-1\"") + record("STRING", "\"once-2\"") + record("STRING", "\"once-3\""));
+      resend.end();
+      reports.addAll(resend.readAll());
+      assertEquals("2", resend.headers().get("tributary-committed-sequence"));
+    }
+    List<ConsumerRecord<byte[], byte[]>> stored = env.consumeCommitted(topic, 4);
+    assertEquals(List.of("once-0", "once-1", "once-2", "once-3"), values(stored));
+    String duplicate =
+        "{\"error_code\":200,\"cluster_id\":\"" + env.broker().clusterId() + "\",\"topic_name\":\"" + topic
+            + "\",\"sequence\":%d,\"duplicate\":true}";
+    assertEquals(
+        List.of(
+            exactlyOnce(topic, stored.get(0), 0),
+            exactlyOnce(topic, stored.get(1), 1),
+            exactlyOnce(topic, stored.get(2), 2),
+            String.format(duplicate, 1),
+            String.format(duplicate, 2),
+            exactlyOnce(topic, stored.get(3), 3)),
+        reports);
+  }
+
+  @Test
+  @Order(46)
+  void aNewerExactlyOnceStreamTakesOverAndTheOlderOneEnds() throws Exception {
+    String topic = env.newTopic(1);
+    String id = "conformance-" + java.util.UUID.randomUUID();
+    try (StreamingClient older =
+        StreamingClient.open(
+            "127.0.0.1", server.port(), server.path(recordsPath(topic)), Map.of("Tributary-Producer-Id", id))) {
+      older.send(record("STRING", "\"older-0\""));
+      String first = older.readReport(); // committed: the older stream now holds the id, idle
+      StreamingClient newer =
+          StreamingClient.open(
+              "127.0.0.1",
+              server.port(),
+              server.path(recordsPath(topic)),
+              Map.of("Tributary-Producer-Id", id, "Tributary-Sequence", "1"));
+      newer.send(record("STRING", "\"newer-1\""));
+      String second = newer.readReport();
+      assertEquals("0", newer.headers().get("tributary-committed-sequence"));
+      assertEquals(List.of(), older.readAll(), "the older stream ends, with nothing more to report");
+      assertTrue(older.endedCleanly(), "the older response ends as HTTP says");
+      newer.end();
+      assertEquals(List.of(), newer.readAll());
+      newer.close();
+      List<ConsumerRecord<byte[], byte[]>> stored = env.consumeCommitted(topic, 2);
+      assertEquals(List.of("older-0", "newer-1"), values(stored));
+      assertEquals(exactlyOnce(topic, stored.get(0), 0), first);
+      assertEquals(exactlyOnce(topic, stored.get(1), 1), second);
+    }
   }
 
   // ---- whole-request errors ----

@@ -388,4 +388,94 @@ class JettyIT extends ConformanceSuite {
           proxied.text());
     }
   }
+
+  /**
+   * An exactly-once stream of 20,000 records: the Jetty process serving it is killed ({@code kill -9})
+   * at a random point, and the client resumes on a second instance (the suite's Jetty) from its first
+   * record without a 200.
+   * A read_committed consumer sees every record once, in order: the killed instance's open transaction
+   * is aborted when the second instance's producer takes the id over.
+   */
+  @Test
+  @Order(600)
+  void anExactlyOnceStreamResumesOnASecondInstanceAfterTheFirstIsKilled() throws Exception {
+    long seed = Long.getLong("eos.seed", System.nanoTime());
+    int total = 20_000;
+    int killAfter = 2_000 + new java.util.Random(seed).nextInt(12_000);
+    String topic = env.newTopic(1);
+    String id = "killed-" + java.util.UUID.randomUUID();
+    int resumeAt;
+    try (AppServer first = JettyServer.start("jetty-killed", env, List.of())) {
+      StreamingClient client =
+          StreamingClient.open(
+              "127.0.0.1", first.port(), first.path(recordsPath(topic)), java.util.Map.of("Tributary-Producer-Id", id));
+      java.util.concurrent.atomic.AtomicInteger confirmed = new java.util.concurrent.atomic.AtomicInteger();
+      Thread reader = client.countConfirmed(confirmed);
+      Thread sender =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < total; i += 50) {
+                    client.send(values(i, Math.min(total, i + 50)));
+                    Thread.sleep(1); // a steady writer's pace, not a wait for anything
+                  }
+                } catch (java.io.IOException | InterruptedException killed) {
+                  // the server is gone
+                }
+              });
+      sender.start();
+      Await.until(Duration.ofSeconds(60), () -> confirmed.get() >= killAfter, "reports before the kill");
+      ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly();
+      reader.join(30_000);
+      sender.join(30_000);
+      client.closeQuietly();
+      resumeAt = confirmed.get();
+    }
+    AppServer second = server; // the suite's own Jetty: another process on the same cluster
+    try (StreamingClient client =
+            StreamingClient.open(
+                "127.0.0.1",
+                second.port(),
+                second.path(recordsPath(topic)),
+                java.util.Map.of("Tributary-Producer-Id", id, "Tributary-Sequence", String.valueOf(resumeAt)))) {
+      CompletableFuture<List<String>> reports =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return client.readAll();
+                } catch (java.io.IOException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      for (int i = resumeAt; i < total; i += 100) {
+        client.send(values(i, Math.min(total, i + 100)));
+      }
+      client.end();
+      List<String> lines = reports.get(120, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(200, client.status(), "seed " + seed);
+      long committed = Long.parseLong(client.headers().get("tributary-committed-sequence"));
+      assertTrue(committed >= resumeAt - 1, "seed " + seed + ": committed " + committed + ", resumed at " + resumeAt);
+      assertEquals(total - resumeAt, lines.size(), "seed " + seed);
+      for (int i = 0; i < lines.size(); i++) {
+        long sequence = resumeAt + i;
+        String expectedEnd = sequence <= committed ? ",\"sequence\":" + sequence + ",\"duplicate\":true}" : ",\"sequence\":" + sequence + "}";
+        assertTrue(lines.get(i).startsWith("{\"error_code\":200,") && lines.get(i).endsWith(expectedEnd), "seed " + seed + ": " + lines.get(i));
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < total; i++) {
+      expected.add("r" + i);
+    }
+    List<String> stored = new ArrayList<>();
+    env.consumeCommitted(topic, total).forEach(r -> stored.add(new String(r.value(), StandardCharsets.UTF_8)));
+    assertEquals(expected, stored, "seed " + seed + ": each record once, in order");
+  }
+
+  private static String values(int from, int to) {
+    StringBuilder body = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      body.append(record("STRING", "\"r" + i + "\""));
+    }
+    return body.toString();
+  }
 }

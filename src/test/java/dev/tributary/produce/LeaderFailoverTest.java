@@ -172,19 +172,7 @@ class LeaderFailoverTest {
                 server.port(),
                 path,
                 Map.of("Tributary-Producer-Id", id, "Tributary-Sequence", String.valueOf(from)))) {
-          Thread reader =
-              new Thread(
-                  () -> {
-                    try {
-                      String line;
-                      while ((line = client.readReport()) != null && line.startsWith("{\"error_code\":200,")) {
-                        confirmed.incrementAndGet();
-                      }
-                    } catch (java.io.IOException cut) {
-                      // resumed below from the last confirmed record
-                    }
-                  });
-          reader.start();
+          Thread reader = client.countConfirmed(confirmed);
           try {
             int i = from;
             while (!stop || i < sent) {

@@ -118,6 +118,29 @@ public final class StreamingClient implements AutoCloseable {
     return lines;
   }
 
+  /**
+   * Starts a thread that reads reports while they are 200s, adding one to {@code confirmed} for each: it
+   * stops at the first other report, at the response's end, or when the connection is cut (what was
+   * confirmed then is what a client knows was produced).
+   */
+  public Thread countConfirmed(java.util.concurrent.atomic.AtomicInteger confirmed) {
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                String line;
+                while ((line = readReport()) != null && line.startsWith("{\"error_code\":200,")) {
+                  confirmed.incrementAndGet();
+                }
+              } catch (IOException cut) {
+                // the count so far is what the client knows
+              }
+            },
+            "confirmed-reports");
+    reader.start();
+    return reader;
+  }
+
   /** Whether the response ended as HTTP says a chunked one ends (its last chunk), not cut off. */
   public boolean endedCleanly() {
     return terminated;
