@@ -72,7 +72,7 @@ public final class ExactlyOnceSession {
 
   /** One record, in its transaction. */
   private static final class Entry {
-    final ProducerRecord<byte[], byte[]> record;
+    ProducerRecord<byte[], byte[]> record; // until sent: the producer then holds its bytes
     final long sequence;
     final long bytes;
     final BiConsumer<Delivery, Throwable> then;
@@ -311,9 +311,11 @@ public final class ExactlyOnceSession {
     }
     transaction.add(entry);
     transactionBytes += entry.bytes;
+    ProducerRecord<byte[], byte[]> record = entry.record;
+    entry.record = null; // the producer copies the bytes into its batch: the transaction holds numbers only
     try {
       producer.send(
-          entry.record,
+          record,
           (stored, error) -> {
             if (error == null) {
               entry.stored = new Delivery(stored.partition(), stored.offset(), stored.timestamp());

@@ -54,13 +54,20 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   private volatile boolean stopping; // the application stops
   private volatile Runnable onClose = () -> {};
 
+  /** @param exactlyOnce whether the request opts into exactly-once (its window is then larger) */
   ProduceStream(
-      StreamContext shared, Exchange exchange, String clusterId, String topic, boolean latin1, StreamLedger ledger)
+      StreamContext shared,
+      Exchange exchange,
+      String clusterId,
+      String topic,
+      boolean latin1,
+      boolean exactlyOnce,
+      StreamLedger ledger)
       throws IOException {
     this.shared = shared;
     this.exchange = exchange;
     this.ledger = ledger;
-    this.window = new Window(shared.settings(), ledger);
+    this.window = new Window(exactlyOnce ? shared.settings().exactlyOnce() : shared.settings(), ledger);
     this.worker = new StreamWorker(shared, window, clusterId, topic);
     this.reader = new BodyReader(exchange.input(), shared.mapper().getFactory(), latin1, shared.settings(), window, this);
     window.onRoom(reader::resume);

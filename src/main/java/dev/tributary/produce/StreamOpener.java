@@ -101,7 +101,7 @@ public final class StreamOpener {
       }
       exactly = exactlyOnce(producerId, sequence);
       StreamLedger ledger = new StreamLedger(metrics, topic, accessLog, startNanos);
-      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), ledger);
+      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), exactly != null, ledger);
     } catch (IOException | RuntimeException e) {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure
@@ -182,8 +182,8 @@ public final class StreamOpener {
             lease,
             exactly.producerId(),
             arrivalNanos,
-            (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.windowRecords() / 2)),
-            Math.max(1, settings.windowBytes() / 2),
+            (int) Math.min(Integer.MAX_VALUE, settings.windowRecords()), // half the stream's window
+            settings.windowBytes(),
             stream::exactlyOnceEnded);
     session
         .opened()
