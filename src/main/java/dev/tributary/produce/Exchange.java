@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -94,6 +95,8 @@ final class Exchange implements AsyncListener, ResponseOutput {
   /** Held while the exchange is being answered or ended: see the class comment. */
   private final ReentrantLock ending = new ReentrantLock();
   private final Map<String, String> headers = new ConcurrentHashMap<>();
+  /** Completes once the container has completed the exchange. */
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   @Nullable private volatile Listener listener; // set before the stream reads
 
   private Exchange(AsyncContext async, AsyncResponse jaxrs, ServletInputStream input) {
@@ -147,6 +150,15 @@ final class Exchange implements AsyncListener, ResponseOutput {
     } finally {
       ending.unlock();
     }
+  }
+
+  /**
+   * Completes once the container has completed the exchange ({@link #onComplete}, which the Servlet
+   * specification promises for every asynchronous exchange, failed ones included): the response is
+   * sent, so the application may go down.
+   */
+  CompletableFuture<Void> ended() {
+    return ended;
   }
 
   /**
@@ -221,6 +233,7 @@ final class Exchange implements AsyncListener, ResponseOutput {
     if (owner.getAndSet(Owner.ENDED) != Owner.ENDED) {
       lost(new IOException("The container completed the exchange"));
     }
+    ended.complete(null);
   }
 
   @Override

@@ -108,7 +108,8 @@ public final class StreamOpener {
       return;
     }
     open.add(stream);
-    stream.onClose(() -> closed(stream));
+    // Done once it has closed and its exchange has ended: Jersey must still be up to end it.
+    stream.onClose(() -> exchange.ended().whenComplete((ignored, error) -> closed(stream)));
     if (stopping) {
       stream.stop(); // stop() looked at the streams before this one was added
     }
