@@ -19,6 +19,8 @@ import dev.tributary.limits.ProduceRateLimits;
 import dev.tributary.metrics.HttpMetricsFilter;
 import dev.tributary.metrics.MetricsResource;
 import dev.tributary.metrics.ProxyMetrics;
+import dev.tributary.produce.BatchProducer;
+import dev.tributary.produce.BatchResource;
 import dev.tributary.produce.ProduceResource;
 import dev.tributary.produce.StreamContext;
 import dev.tributary.produce.StreamOpener;
@@ -145,6 +147,8 @@ public final class TributaryApplication implements ServletContextListener {
     List<Object> components =
         List.of(
             new ProduceResource(streams),
+            new BatchResource(
+                new BatchProducer(streamContext, authenticator, metadata, exactlyOnce, config.batchMaxEntries())),
             new ClustersResource(metadata, authenticator, new SelfLinks(config.advertisedListeners())),
             new HealthResource(metadata),
             new MetricsResource(metrics),

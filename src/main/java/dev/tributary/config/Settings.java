@@ -57,6 +57,11 @@ public final class Settings {
               + "take can need as JSON")
           .shownAs("2 × the producer's `max.request.size`");
 
+  public static final Setting<Long> BATCH_MAX_ENTRIES =
+      Setting.number(
+          "api.v3.produce.batch.maximum.entries", 1, 50, 10L,
+          "the most entries a `records:batch` request may hold (as in Confluent REST Proxy); more is a 422");
+
   public static final Setting<Long> WINDOW_RECORDS =
       Setting.number(
           "streaming.window.max.records", 1, Long.MAX_VALUE, 5000L,
@@ -180,6 +185,7 @@ public final class Settings {
           STREAM_MAX_DURATION,
           STREAM_GRACE_PERIOD,
           RECORD_SIZE_LIMIT,
+          BATCH_MAX_ENTRIES,
           WINDOW_RECORDS,
           WINDOW_BYTES,
           RECORD_ARRIVAL,

@@ -88,6 +88,7 @@ public final class TributaryConfig {
   private final int metricsTopicsMax;
   private final ExactlyOnce exactlyOnce;
   private final Duration shutdownGracePeriod;
+  private final int batchMaxEntries;
   private final List<URI> advertisedListeners;
   private final List<String> warnings;
 
@@ -129,6 +130,7 @@ public final class TributaryConfig {
             Settings.EXACTLY_ONCE_PRODUCERS_MAX.from(sources).intValue(),
             Settings.EXACTLY_ONCE_STATE_TOPIC.from(sources));
     this.shutdownGracePeriod = Duration.ofMillis(Settings.SHUTDOWN_GRACE_PERIOD.from(sources));
+    this.batchMaxEntries = Settings.BATCH_MAX_ENTRIES.from(sources).intValue();
     this.advertisedListeners = Settings.ADVERTISED_LISTENERS.from(sources);
     this.warnings = UnknownKeys.in(sources);
   }
@@ -237,6 +239,11 @@ public final class TributaryConfig {
   /** How exactly-once streams commit, and how many may be open. */
   public ExactlyOnce exactlyOnce() {
     return exactlyOnce;
+  }
+
+  /** {@code api.v3.produce.batch.maximum.entries}: the most entries of one {@code records:batch} request. */
+  public int batchMaxEntries() {
+    return batchMaxEntries;
   }
 
   /** {@code shutdown.grace.period.ms}: how long open streams have to end when the application stops. */

@@ -104,10 +104,29 @@ public enum ErrorCode {
       40903,
       "Conflict: not produced: the record with sequence %s was not produced, so this exactly-once stream ends;"
           + " resend from that record."),
+  /** A {@code records:batch} entry not produced because another entry of its exactly-once batch was not. */
+  BATCH_ENTRY_NOT_PRODUCED(
+      409,
+      40904,
+      "Conflict: not produced: entry %s of this batch was not produced, and with Tributary-Producer-Id a batch"
+          + " is produced whole or not at all."),
   EXACTLY_ONCE_POOL_FULL(
       429, 429, "Request rate limit exceeded: all %s exactly-once producers are in use; retry later"),
   UNSUPPORTED_MEDIA_TYPE(415, 415, "HTTP 415 Unsupported Media Type"),
   EMPTY_BODY(422, 422, "Payload error. Request body is empty. Data is required."),
+  /** {@code records:batch}'s whole-request errors: the reference's messages and its one code, 42208. */
+  BATCH_EMPTY_BODY(422, 42208, "Request body is empty. Data is required."),
+  BATCH_EMPTY(422, 42208, "Empty batch."),
+  BATCH_TOO_MANY_ENTRIES(422, 42208, "Too many entries in batch."),
+  BATCH_IDS_NOT_DISTINCT(422, 42208, "Batch entry IDs are not distinct."),
+  BATCH_ID_INVALID(422, 42208, "Batch entry identifier is not a valid string."),
+  BATCH_NOT_AN_OBJECT(
+      400, 400, "Bad Request: a batch is a JSON object with one field, \"entries\", an array of records with an id."),
+  BATCH_TOO_LARGE(
+      413,
+      413,
+      "The batch is larger than the maximum of %s bytes (api.v3.produce.batch.maximum.entries records of"
+          + " api.v3.produce.request.size.limit.max.bytes)."),
   /** An unexpected failure: the id is also in the failure's one log line. */
   INTERNAL(500, 500, "Internal Server Error (error id %s)"),
   KAFKA_ERROR(500, 50002, "%s"),

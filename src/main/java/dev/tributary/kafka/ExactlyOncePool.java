@@ -115,6 +115,28 @@ public final class ExactlyOncePool implements AutoCloseable {
       int commitRecords,
       long commitBytes,
       ExactlyOnceSession.Listener listener) {
+    return open(lease, producerId, arrivalNanos, commitRecords, commitBytes, settings.commitInterval(), listener);
+  }
+
+  /**
+   * As {@link #open}, for a batch: its one transaction commits only when {@link ExactlyOnceSession#finish}
+   * is called, however long its records take or however many they are.
+   */
+  public ExactlyOnceSession openWhole(SenderLease lease, String producerId, long arrivalNanos) {
+    return open(lease, producerId, arrivalNanos, Integer.MAX_VALUE, Long.MAX_VALUE, WHOLE, () -> {});
+  }
+
+  /** A batch's transaction is committed by its end, never by the clock. */
+  private static final Duration WHOLE = Duration.ofDays(365);
+
+  private ExactlyOnceSession open(
+      SenderLease lease,
+      String producerId,
+      long arrivalNanos,
+      int commitRecords,
+      long commitBytes,
+      Duration interval,
+      ExactlyOnceSession.Listener listener) {
     if (closed) {
       throw new IllegalStateException("The exactly-once pool is closed");
     }
@@ -139,7 +161,7 @@ public final class ExactlyOncePool implements AutoCloseable {
     }
     ExactlyOnceSession session =
         new ExactlyOnceSession(
-            this, id, properties, callerAdmin, settings.commitInterval(), commitRecords, commitBytes, stateKey,
+            this, id, properties, callerAdmin, interval, commitRecords, commitBytes, stateKey,
             arrivalNanos, listener);
     ExactlyOnceSession[] replaced = {null};
     ExactlyOnceSession holder =

@@ -70,6 +70,9 @@ public final class ExactlyOnceSession {
   /** The record of {@code sequence} was not produced: the session ends after what is before it. */
   private record Stop(long sequence) {}
 
+  /** Nothing open is produced: it is aborted, each of its records failing with {@code why}. */
+  private record AbortAll(Throwable why) {}
+
   /** One record, in its transaction. */
   private static final class Entry {
     ProducerRecord<byte[], byte[]> record; // until sent: the producer then holds its bytes
@@ -194,6 +197,14 @@ public final class ExactlyOnceSession {
     tasks.add(new Stop(sequence));
   }
 
+  /**
+   * Aborts what is open, failing each of its records with {@code why}, and ends the session: a batch
+   * that is produced whole or not at all ({@code records:batch}), one of whose entries was refused.
+   */
+  public void abortAll(Throwable why) {
+    tasks.add(new AbortAll(why));
+  }
+
   /** The body ended: what is open commits now. */
   public void finish() {
     tasks.add(FINISH);
@@ -275,6 +286,14 @@ public final class ExactlyOnceSession {
                 || System.nanoTime() - deadline >= 0)) {
           commit();
         }
+      } else if (task instanceof AbortAll abort) {
+        List<Entry> entries = List.copyOf(transaction);
+        transaction.clear();
+        if (!entries.isEmpty()) {
+          abortQuietly();
+        }
+        entries.forEach(entry -> entry.then.accept(null, abort.why()));
+        end(notProduced(entries.isEmpty() ? -1 : entries.get(0).sequence));
       } else if (task instanceof Stop stop) {
         commit();
         end(notProduced(stop.sequence()));

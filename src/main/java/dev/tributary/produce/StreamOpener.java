@@ -39,12 +39,18 @@ public final class StreamOpener {
   private static final Pattern SEQUENCES = Pattern.compile("[0-9]{1,19}");
 
   /** What an exactly-once request asks for: its producer id and its body's first record's number. */
-  private record ExactlyOnceRequest(String producerId, long first) {}
+  record ExactlyOnceRequest(String producerId, long first) {
+
+    /** Why the body cannot follow an id whose last committed sequence is {@code committed}; null if it can. */
+    @Nullable
+    TributaryException gapAfter(long committed) {
+      return first > committed + 1 ? TributaryException.of(ErrorCode.SEQUENCE_GAP, first, committed, committed + 1) : null;
+    }
+  }
 
   private final StreamContext shared;
   private final ProxyMetrics metrics;
-  private final Authenticator authenticator;
-  private final ClusterMetadata metadata;
+  private final RequestChecks checks;
   private final ExactlyOncePool exactlyOnce;
   /** The streams open now; guarded by itself for the wait in {@link #stop}. */
   private final Set<ProduceStream> open = ConcurrentHashMap.newKeySet();
@@ -61,8 +67,7 @@ public final class StreamOpener {
       ExactlyOncePool exactlyOnce,
       ProxyMetrics metrics) {
     this.shared = requireNonNull(shared, "shared");
-    this.authenticator = requireNonNull(authenticator, "authenticator");
-    this.metadata = requireNonNull(metadata, "metadata");
+    this.checks = new RequestChecks(authenticator, metadata);
     this.exactlyOnce = requireNonNull(exactlyOnce, "exactlyOnce");
     this.metrics = requireNonNull(metrics, "metrics");
   }
@@ -114,15 +119,11 @@ public final class StreamOpener {
       stream.stop(); // stop() looked at the streams before this one was added
     }
     stream.listen();
-    Runnable checks =
+    Runnable checking =
         () -> {
           SenderLease lease = null;
           try {
-            if (!metadata.reachable()) {
-              throw TributaryException.of(ErrorCode.KAFKA_UNREACHABLE, metadata.unreachableReason());
-            }
-            lease = authenticator.authenticate(authorization);
-            check(clusterId, topic);
+            lease = checks.pass(clusterId, topic, authorization);
             if (exactly == null) {
               stream.admit(lease);
             } else {
@@ -135,10 +136,10 @@ public final class StreamOpener {
             stream.refuse(e);
           }
         };
-    if (exactly == null && authenticator.answersAtOnce() && metadata.answersAtOnce(topic)) {
-      checks.run(); // everything is cached: no hand-off, which a single-record request would feel
+    if (exactly == null && checks.answerAtOnce(topic)) {
+      checking.run(); // everything is cached: no hand-off, which a single-record request would feel
     } else {
-      shared.pool().execute(checks);
+      shared.pool().execute(checking);
     }
   }
 
@@ -186,27 +187,40 @@ public final class StreamOpener {
             (int) Math.min(Integer.MAX_VALUE, settings.windowRecords()), // half the stream's window
             settings.windowBytes(),
             stream::exactlyOnceEnded);
+    whenOpened(session, lease, exactly, shared.pool(), committed -> stream.admit(lease, session, exactly.first(), committed), stream::refuse);
+  }
+
+  /**
+   * Once {@code session} holds its id, on {@code pool}: {@code opened} with the id's committed sequence;
+   * or, if Kafka refused it or the body would leave a gap, the session and the lease are closed and
+   * {@code refused} is told why.
+   */
+  static void whenOpened(
+      ExactlyOnceSession session,
+      SenderLease lease,
+      ExactlyOnceRequest exactly,
+      java.util.concurrent.Executor pool,
+      java.util.function.LongConsumer opened,
+      java.util.function.Consumer<Throwable> refused) {
     session
         .opened()
         .whenCompleteAsync(
             (committed, error) -> {
-              if (error == null && exactly.first() > committed + 1) {
-                error = TributaryException.of(ErrorCode.SEQUENCE_GAP, exactly.first(), committed, committed + 1);
-              }
-              if (error != null) {
+              Throwable refusal = error != null ? error : exactly.gapAfter(committed);
+              if (refusal != null) {
                 session.close();
                 lease.close();
-                stream.refuse(error);
+                refused.accept(refusal);
               } else {
-                stream.admit(lease, session, exactly.first(), committed);
+                opened.accept(committed);
               }
             },
-            shared.pool());
+            pool);
   }
 
   /** The exactly-once headers, checked; null when the request does not opt in. */
   @Nullable
-  private static ExactlyOnceRequest exactlyOnce(@Nullable String producerId, @Nullable String sequence) {
+  static ExactlyOnceRequest exactlyOnce(@Nullable String producerId, @Nullable String sequence) {
     if (producerId == null) {
       if (sequence != null) {
         throw TributaryException.of(ErrorCode.SEQUENCE_WITHOUT_PRODUCER_ID);
@@ -236,18 +250,8 @@ public final class StreamOpener {
     return value.length() <= 160 ? value : value.substring(0, 160) + "…";
   }
 
-  /** Checks the request's cluster and topic. */
-  private void check(String clusterId, String topic) {
-    if (!metadata.clusterId().equals(clusterId)) {
-      throw TributaryException.of(ErrorCode.CLUSTER_NOT_FOUND, clusterId);
-    }
-    if (metadata.partitions(topic).isEmpty()) {
-      throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
-    }
-  }
-
   /** Whether the body is ISO-8859-1; UTF-8 (the default) is the other charset accepted. */
-  private static boolean isLatin1(@Nullable MediaType contentType) {
+  static boolean isLatin1(@Nullable MediaType contentType) {
     String charset =
         contentType == null ? null : contentType.getParameters().get(MediaType.CHARSET_PARAMETER);
     if (charset == null || charset.equalsIgnoreCase("UTF-8")) {

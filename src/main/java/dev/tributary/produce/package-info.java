@@ -15,8 +15,11 @@
  * dev.tributary.produce.ProduceStream} (the stream's state and its endings), {@link
  * dev.tributary.produce.StreamWorker} (its records, in request order, on its worker), {@link
  * dev.tributary.produce.Window} (the reading's gate), {@link dev.tributary.produce.StreamLedger} and
- * {@link dev.tributary.produce.AccessLog} (its accounts), and {@link dev.tributary.produce.StreamContext}
- * (what every stream shares, built by the application).
+ * {@link dev.tributary.produce.AccessLog} (its accounts), {@link dev.tributary.produce.StreamContext}
+ * (what every stream shares, built by the application), {@link
+ * dev.tributary.produce.ExactlyOnceRecords} (an exactly-once stream's numbering), {@link
+ * dev.tributary.produce.RequestChecks} (the whole-request checks, shared with the batch endpoint: {@link
+ * dev.tributary.produce.BatchResource} and {@link dev.tributary.produce.BatchProducer}).
  *
  * <p>One record's way. The container calls the stream's {@link dev.tributary.produce.body.BodyReader}
  * when bytes arrive; it reads them by the Servlet rules ({@code ServletBody}), and its decoder checks

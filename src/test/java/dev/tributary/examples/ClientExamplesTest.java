@@ -270,4 +270,26 @@ class ClientExamplesTest {
       server.close();
     }
   }
+
+  @Test
+  void batchWithCurlAndPython() throws Exception {
+    String topic = env.newTopic(1);
+    Files.writeString(dir.resolve("batch.sh"), example("curl-batch"));
+    Process curl = start(topic, "bash", "batch.sh");
+    curl.getOutputStream().close();
+    String answer = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(
+        answer.startsWith("{\"successes\":[{\"id\":\"1\",\"cluster_id\":\"" + env.broker().clusterId() + "\",")
+            && answer.endsWith("\"value\":{\"type\":\"STRING\",\"size\":3}}],\"failures\":[]}"),
+        answer);
+    Files.writeString(dir.resolve("batch.py"), example("python-batch"));
+    Process python = start(topic, "python3", "batch.py");
+    python.getOutputStream().close();
+    String printed = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(python.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(0, python.exitValue());
+    assertEquals("1 produced at offset 2\n2 produced at offset 3\n", printed);
+    assertEquals(List.of("one", "two", "one", "two"), consumedValues(topic, 4));
+  }
 }
