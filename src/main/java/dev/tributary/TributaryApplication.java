@@ -129,7 +129,7 @@ public final class TributaryApplication implements ServletContextListener {
     StreamContext streamContext =
         new StreamContext(
             config.stream(),
-            new RecordPipeline(mapper, metadata, new ProduceRateLimits(config.rateLimits())),
+            new RecordPipeline(mapper, metadata, new ProduceRateLimits(config.rateLimits()), config.traceHeaders()),
             mapper,
             pool,
             writers,

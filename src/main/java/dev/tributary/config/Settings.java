@@ -90,6 +90,12 @@ public final class Settings {
               + "sends its whole body before reading (see [Half-duplex clients](#half-duplex-clients)) gets "
               + "every report of a body of up to this many records");
 
+  public static final Setting<Boolean> TRACE_HEADERS =
+      Setting.flag(
+          "api.v3.produce.trace.headers", true,
+          "copies a request's W3C `traceparent` (and `tracestate`) into each of its records' Kafka headers, "
+              + "unless the record sets either itself (see [Trace context](#trace-context))");
+
   public static final Setting<Boolean> RATE_LIMIT_ENABLED =
       Setting.flag(
           "api.v3.produce.rate.limit.enabled", false,
@@ -190,6 +196,7 @@ public final class Settings {
           WINDOW_BYTES,
           RECORD_ARRIVAL,
           HELD_REPORTS,
+          TRACE_HEADERS,
           RATE_LIMIT_ENABLED,
           RATE_LIMIT_RECORDS,
           RATE_LIMIT_RECORDS_GLOBAL,

@@ -89,6 +89,7 @@ public final class TributaryConfig {
   private final ExactlyOnce exactlyOnce;
   private final Duration shutdownGracePeriod;
   private final int batchMaxEntries;
+  private final boolean traceHeaders;
   private final List<URI> advertisedListeners;
   private final List<String> warnings;
 
@@ -131,6 +132,7 @@ public final class TributaryConfig {
             Settings.EXACTLY_ONCE_STATE_TOPIC.from(sources));
     this.shutdownGracePeriod = Duration.ofMillis(Settings.SHUTDOWN_GRACE_PERIOD.from(sources));
     this.batchMaxEntries = Settings.BATCH_MAX_ENTRIES.from(sources).intValue();
+    this.traceHeaders = Settings.TRACE_HEADERS.from(sources);
     this.advertisedListeners = Settings.ADVERTISED_LISTENERS.from(sources);
     this.warnings = UnknownKeys.in(sources);
   }
@@ -239,6 +241,11 @@ public final class TributaryConfig {
   /** How exactly-once streams commit, and how many may be open. */
   public ExactlyOnce exactlyOnce() {
     return exactlyOnce;
+  }
+
+  /** {@code api.v3.produce.trace.headers}: whether a request's trace context goes into its records' headers. */
+  public boolean traceHeaders() {
+    return traceHeaders;
   }
 
   /** {@code api.v3.produce.batch.maximum.entries}: the most entries of one {@code records:batch} request. */

@@ -1,6 +1,5 @@
 package dev.tributary.kafka;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -38,10 +37,29 @@ public record OutgoingRecord(
   public long payloadBytes() {
     long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
     for (Header header : headers) {
-      size += header.name().getBytes(StandardCharsets.UTF_8).length;
+      size += utf8Length(header.name());
       size += header.value() == null ? 0 : header.value().length;
     }
     return size;
+  }
+
+  /** The length of {@code text} in UTF-8, counted without encoding it (a lone surrogate as '?' is, 1). */
+  private static int utf8Length(String text) {
+    int length = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        length++;
+      } else if (c < 0x800) {
+        length += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        length += 4;
+        i++;
+      } else {
+        length += Character.isSurrogate(c) ? 1 : 3;
+      }
+    }
+    return length;
   }
 
   /**

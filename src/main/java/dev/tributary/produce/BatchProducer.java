@@ -14,6 +14,7 @@ import dev.tributary.kafka.ExactlyOncePool;
 import dev.tributary.kafka.ExactlyOnceSession;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.produce.record.DeliveryReport;
+import dev.tributary.produce.record.TraceContext;
 import jakarta.annotation.Nullable;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.core.MediaType;
@@ -78,6 +79,7 @@ public final class BatchProducer {
       @Nullable String authorization,
       @Nullable String producerId,
       @Nullable String sequence,
+      @Nullable TraceContext trace,
       InputStream body,
       AccessLog accessLog,
       AsyncResponse response) {
@@ -99,7 +101,8 @@ public final class BatchProducer {
       return;
     }
     byte[] read = bytes;
-    shared.pool().execute(() -> checkAndProduce(clusterId, topic, authorization, exactly, read, accessLog, startNanos, response));
+    shared.pool().execute(
+        () -> checkAndProduce(clusterId, topic, authorization, exactly, trace, read, accessLog, startNanos, response));
   }
 
   /** The most bytes a batch's body may have: its entries at the record size limit, and some room. */
@@ -112,6 +115,7 @@ public final class BatchProducer {
       String topic,
       @Nullable String authorization,
       @Nullable StreamOpener.ExactlyOnceRequest exactly,
+      @Nullable TraceContext trace,
       byte[] body,
       AccessLog accessLog,
       long startNanos,
@@ -134,7 +138,7 @@ public final class BatchProducer {
     if (exactly == null) {
       List<CompletableFuture<DeliveryReport>> reports = new ArrayList<>();
       for (Entry entry : entries) {
-        reports.add(produce(clusterId, topic, lease, entry));
+        reports.add(produce(clusterId, topic, lease, entry, trace));
       }
       respond(clusterId, topic, entries, reports, -1, null, () -> lease.close(), accessLog, startNanos, response);
       return;
@@ -154,7 +158,7 @@ public final class BatchProducer {
         shared.pool(),
         committed -> {
           List<CompletableFuture<DeliveryReport>> reports =
-              transaction(clusterId, topic, session, exactly.first(), committed, entries);
+              transaction(clusterId, topic, session, exactly.first(), committed, entries, trace);
           respond(
               clusterId, topic, entries, reports, exactly.first(), committed,
               () -> {
@@ -172,7 +176,13 @@ public final class BatchProducer {
    * it is sent, which aborts them all.
    */
   private List<CompletableFuture<DeliveryReport>> transaction(
-      String clusterId, String topic, ExactlyOnceSession session, long first, long committed, List<Entry> entries) {
+      String clusterId,
+      String topic,
+      ExactlyOnceSession session,
+      long first,
+      long committed,
+      List<Entry> entries,
+      @Nullable TraceContext trace) {
     List<CompletableFuture<DeliveryReport>> reports = new ArrayList<>();
     String refused = null;
     for (int i = 0; i < entries.size(); i++) {
@@ -183,7 +193,7 @@ public final class BatchProducer {
       } else if (refused != null) {
         reports.add(failed(TributaryException.of(ErrorCode.BATCH_ENTRY_NOT_PRODUCED, refused)));
       } else {
-        CompletableFuture<DeliveryReport> report = produce(clusterId, topic, session.at(number), entry);
+        CompletableFuture<DeliveryReport> report = produce(clusterId, topic, session.at(number), entry, trace);
         if (report.isDone() && report.join() instanceof DeliveryReport.Failed) {
           refused = entry.id();
           session.abortAll(TributaryException.of(ErrorCode.BATCH_ENTRY_NOT_PRODUCED, refused));
@@ -196,11 +206,11 @@ public final class BatchProducer {
   }
 
   private CompletableFuture<DeliveryReport> produce(
-      String clusterId, String topic, dev.tributary.kafka.Sender sender, Entry entry) {
+      String clusterId, String topic, dev.tributary.kafka.Sender sender, Entry entry, @Nullable TraceContext trace) {
     if (entry.bytes() > shared.settings().maxRecordBytes()) {
       return failed(TributaryException.of(ErrorCode.RECORD_TOO_LARGE, shared.settings().maxRecordBytes()));
     }
-    return shared.pipeline().produce(clusterId, topic, sender, entry.tokens());
+    return shared.pipeline().produce(clusterId, topic, sender, entry.tokens(), trace);
   }
 
   /** Once every report is in: the 207, then {@code release}. */

@@ -2,6 +2,7 @@ package dev.tributary.produce;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.tributary.produce.record.TraceContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -42,6 +43,8 @@ public final class BatchResource {
         headers.getHeaderString(HttpHeaders.AUTHORIZATION),
         headers.getHeaderString(StreamOpener.PRODUCER_ID),
         headers.getHeaderString(StreamOpener.SEQUENCE),
+        TraceContext.of(
+            headers.getHeaderString(TraceContext.TRACEPARENT), headers.getHeaderString(TraceContext.TRACESTATE)),
         request.getInputStream(),
         new AccessLog(request),
         response);

@@ -8,6 +8,7 @@ import dev.tributary.kafka.SenderLease;
 import dev.tributary.produce.body.BodyReader;
 import dev.tributary.produce.body.BodySink;
 import dev.tributary.produce.body.FramedRecord;
+import dev.tributary.produce.record.TraceContext;
 import dev.tributary.produce.reports.ReportWriter;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.ServletOutputStream;
@@ -54,7 +55,10 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   private volatile boolean stopping; // the application stops
   private volatile Runnable onClose = () -> {};
 
-  /** @param exactlyOnce whether the request opts into exactly-once (its window is then larger) */
+  /**
+   * @param exactlyOnce whether the request opts into exactly-once (its window is then larger)
+   * @param trace the request's trace context, or null
+   */
   ProduceStream(
       StreamContext shared,
       Exchange exchange,
@@ -62,13 +66,14 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
       String topic,
       boolean latin1,
       boolean exactlyOnce,
+      @Nullable TraceContext trace,
       StreamLedger ledger)
       throws IOException {
     this.shared = shared;
     this.exchange = exchange;
     this.ledger = ledger;
     this.window = new Window(exactlyOnce ? shared.settings().exactlyOnce() : shared.settings(), ledger);
-    this.worker = new StreamWorker(shared, window, clusterId, topic);
+    this.worker = new StreamWorker(shared, window, clusterId, topic, trace);
     this.reader = new BodyReader(exchange.input(), shared.mapper().getFactory(), latin1, shared.settings(), window, this);
     window.onRoom(reader::resume);
   }

@@ -12,6 +12,7 @@ import dev.tributary.kafka.ExactlyOncePool;
 import dev.tributary.kafka.ExactlyOnceSession;
 import dev.tributary.kafka.SenderLease;
 import dev.tributary.metrics.ProxyMetrics;
+import dev.tributary.produce.record.TraceContext;
 import jakarta.annotation.Nullable;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
@@ -87,6 +88,7 @@ public final class StreamOpener {
    * @param authorization the request's {@code Authorization} header, or null
    * @param producerId the request's {@value #PRODUCER_ID} header, or null
    * @param sequence the request's {@value #SEQUENCE} header, or null
+   * @param trace the request's trace context, or null
    */
   public void open(
       String clusterId,
@@ -95,6 +97,7 @@ public final class StreamOpener {
       @Nullable String authorization,
       @Nullable String producerId,
       @Nullable String sequence,
+      @Nullable TraceContext trace,
       Exchange exchange) {
     long startNanos = System.nanoTime();
     AccessLog accessLog = new AccessLog(exchange.request());
@@ -106,7 +109,8 @@ public final class StreamOpener {
       }
       exactly = exactlyOnce(producerId, sequence);
       StreamLedger ledger = new StreamLedger(metrics, topic, accessLog, startNanos);
-      stream = new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), exactly != null, ledger);
+      stream =
+          new ProduceStream(shared, exchange, clusterId, topic, isLatin1(contentType), exactly != null, trace, ledger);
     } catch (IOException | RuntimeException e) {
       accessLog.refused(Errors.toFailure(e).httpStatus(), System.nanoTime() - startNanos);
       exchange.answer(e); // the error mapper reports (and logs) the failure

@@ -7,6 +7,7 @@ import dev.tributary.produce.body.FramedRecord;
 import dev.tributary.produce.flow.SerialExecutor;
 import dev.tributary.produce.record.DeliveryReport;
 import dev.tributary.produce.record.RecordPipeline;
+import dev.tributary.produce.record.TraceContext;
 import dev.tributary.produce.reports.ReportWriter;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.ServletOutputStream;
@@ -24,14 +25,17 @@ final class StreamWorker {
   private final Window window;
   private final String clusterId;
   private final String topic;
+  @Nullable private final TraceContext trace;
   private final SerialExecutor worker;
   private volatile ReportWriter writer;
 
-  StreamWorker(StreamContext shared, Window window, String clusterId, String topic) {
+  /** @param trace the request's trace context, carried by each record (null if none) */
+  StreamWorker(StreamContext shared, Window window, String clusterId, String topic, @Nullable TraceContext trace) {
     this.shared = shared;
     this.window = window;
     this.clusterId = clusterId;
     this.topic = topic;
+    this.trace = trace;
     this.worker = new SerialExecutor(shared.pool());
   }
 
@@ -75,7 +79,7 @@ final class StreamWorker {
                 exactlyOnce.produce(
                     sequence,
                     tooOld ? TributaryException.of(ErrorCode.STREAM_TOO_OLD) : null,
-                    sender -> shared.pipeline().produce(clusterId, topic, sender, record.tokens())),
+                    sender -> shared.pipeline().produce(clusterId, topic, sender, record.tokens(), trace)),
                 bytes,
                 readNanos,
                 sequence);
@@ -86,7 +90,7 @@ final class StreamWorker {
         () -> queue(
             tooOld
                 ? failed(TributaryException.of(ErrorCode.STREAM_TOO_OLD))
-                : shared.pipeline().produce(clusterId, topic, lease, record.tokens()),
+                : shared.pipeline().produce(clusterId, topic, lease, record.tokens(), trace),
             bytes,
             readNanos,
             -1));

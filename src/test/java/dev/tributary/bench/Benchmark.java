@@ -106,8 +106,9 @@ public final class Benchmark {
           streaming(server.port(), records, value, count, 1);
           streaming(server.port(), records, value, count, 4);
           streaming(server.port(), records, value, count, 1, true);
+          streaming(server.port(), records, value, count, 1, false, TRACED);
         }
-        int paths = 4;
+        int paths = 5;
         double[][] figures = new double[paths][ROUNDS];
         double[][] cpu = new double[paths][ROUNDS];
         List<Map<String, Double>> shares = new ArrayList<>();
@@ -121,7 +122,8 @@ public final class Benchmark {
               case 0 -> raw(broker, topic, value, count);
               case 1 -> streaming(server.port(), records, value, count, 1);
               case 2 -> streaming(server.port(), records, value, count, 4);
-              default -> streaming(server.port(), records, value, count, 1, true);
+              case 3 -> streaming(server.port(), records, value, count, 1, true);
+              default -> streaming(server.port(), records, value, count, 1, false, TRACED);
             };
             CpuShares after = path == 0 ? rawProducerDone : CpuShares.now();
             cpu[path][round] = after.totalPerRecordSince(before, count);
@@ -131,9 +133,11 @@ public final class Benchmark {
         }
         double raw = median(figures[0]);
         String[] names = {"raw producer, " + size + " B values", "HTTP streaming, 1 connection, " + size + " B",
-          "HTTP streaming, 4 connections, " + size + " B", "exactly-once streaming, 1 connection, " + size + " B"};
+          "HTTP streaming, 4 connections, " + size + " B", "exactly-once streaming, 1 connection, " + size + " B",
+          "HTTP streaming, 1 connection, traceparent, " + size + " B"};
         String[] targets = {"", "   (target >= 0.50)", "   (target >= 0.70)",
-          String.format("   (%.2f of 1 connection; target >= 0.50)", median(figures[3]) / median(figures[1]))};
+          String.format("   (%.2f of 1 connection; target >= 0.50)", median(figures[3]) / median(figures[1])),
+          String.format("   (%.2f of 1 connection without)", median(figures[4]) / median(figures[1]))};
         for (int path = 0; path < paths; path++) {
           System.out.printf("%-44s %12.0f %10.2f %10.1f%s%n",
               names[path], median(figures[path]), median(figures[path]) / raw, median(cpu[path]), targets[path]);
@@ -333,8 +337,18 @@ public final class Benchmark {
     return streaming(port, path, value, count, connections, false);
   }
 
+  /** A request's trace context, as a traced client sends it: copied into each record's headers. */
+  private static final String TRACED = "traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\r\n";
+
   /** As above; {@code exactlyOnce}, each stream with a {@code Tributary-Producer-Id} of its own. */
   static double streaming(int port, String path, byte[] value, int count, int connections, boolean exactlyOnce)
+      throws Exception {
+    return streaming(port, path, value, count, connections, exactlyOnce, "");
+  }
+
+  /** As above, each request with {@code headers} (header lines, each ending with CRLF) too. */
+  static double streaming(
+      int port, String path, byte[] value, int count, int connections, boolean exactlyOnce, String headers)
       throws Exception {
     byte[] record = ("{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}\n")
         .getBytes(StandardCharsets.US_ASCII);
@@ -344,7 +358,8 @@ public final class Benchmark {
       List<Future<Integer>> streams = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
         int share = count / connections;
-        String header = exactlyOnce ? "Tributary-Producer-Id: bench-" + System.nanoTime() + "-" + c + "\r\n" : "";
+        String header =
+            headers + (exactlyOnce ? "Tributary-Producer-Id: bench-" + System.nanoTime() + "-" + c + "\r\n" : "");
         streams.add(threads.submit(() -> stream(port, path, record, share, threads, header)));
       }
       int ok = 0;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tributary.testing.Http;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -23,14 +22,7 @@ class BatchTest extends ProduceRecordsFixture {
   }
 
   private Http.Reply post(String topic, String body, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(batchUri(topic))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return Http.send(request);
+    return Http.postWith(batchUri(topic), body, headers);
   }
 
   private static String entry(String id, String value) {

@@ -11,7 +11,6 @@ import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,14 +38,7 @@ class ExactlyOnceTest extends ProduceRecordsFixture {
   }
 
   private static Http.Reply post(URI uri, String body, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    return Http.send(request);
+    return Http.postWith(uri, body, headers);
   }
 
   private String produced(String topic, ConsumerRecord<byte[], byte[]> record, long sequence) {

@@ -51,6 +51,18 @@ public final class Http {
     return post(uri, "application/json", body.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** POSTs JSON {@code body} with a Content-Length and {@code headers}: names and values, alternating. */
+  public static Reply postWith(URI uri, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return send(request);
+  }
+
   /** POSTs {@code body} with {@code Transfer-Encoding: chunked} (no length known up front). */
   public static Reply postChunked(URI uri, String body) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

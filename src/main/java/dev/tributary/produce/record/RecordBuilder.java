@@ -44,6 +44,14 @@ final class RecordBuilder {
 
   /** The record {@code request} asks for, checked against {@code rules}, its topic's. */
   PreparedRecord build(String topic, ProduceRequest request, TopicRules rules) {
+    return build(topic, request, rules, null);
+  }
+
+  /**
+   * As {@link #build(String, ProduceRequest, TopicRules)}, carrying {@code trace} in its headers
+   * ({@code traceparent}, and {@code tracestate} if any) unless the request sets either itself.
+   */
+  PreparedRecord build(String topic, ProduceRequest request, TopicRules rules, @Nullable TraceContext trace) {
     Integer partition = request.partitionId();
     if (partition != null && partition < 0) {
       throw TributaryException.of(ErrorCode.PARTITION_NOT_FOUND);
@@ -52,7 +60,7 @@ final class RecordBuilder {
     byte[] value = bytes(request.value(), "value");
     OutgoingRecord record =
         new OutgoingRecord(
-            topic, partition, key, value, headers(request.headers()), timestamp(request.timestamp()));
+            topic, partition, key, value, headers(request.headers(), trace), timestamp(request.timestamp()));
     check(record, request.timestamp(), rules);
     return new PreparedRecord(record, reported(request.key(), key), reported(request.value(), value));
   }
@@ -132,8 +140,8 @@ final class RecordBuilder {
     return data == null ? null : new ProduceResponseData(data.type(), bytes == null ? -1 : bytes.length);
   }
 
-  private static List<OutgoingRecord.Header> headers(List<ProduceRequestHeader> headers) {
-    List<OutgoingRecord.Header> result = new ArrayList<>(headers.size());
+  private static List<OutgoingRecord.Header> headers(List<ProduceRequestHeader> headers, @Nullable TraceContext trace) {
+    List<OutgoingRecord.Header> result = new ArrayList<>(headers.size() + 2);
     for (int i = 0; i < headers.size(); i++) {
       ProduceRequestHeader header = headers.get(i);
       valid(header.name(), "headers[" + i + "].name");
@@ -145,6 +153,15 @@ final class RecordBuilder {
         }
       }
       result.add(new OutgoingRecord.Header(header.name(), value));
+      if (header.name().equals(TraceContext.TRACEPARENT) || header.name().equals(TraceContext.TRACESTATE)) {
+        trace = null; // the record carries its own context
+      }
+    }
+    if (trace != null) {
+      result.add(new OutgoingRecord.Header(TraceContext.TRACEPARENT, trace.traceparent()));
+      if (trace.tracestate() != null) {
+        result.add(new OutgoingRecord.Header(TraceContext.TRACESTATE, trace.tracestate()));
+      }
     }
     return result;
   }

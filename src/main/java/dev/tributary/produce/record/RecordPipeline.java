@@ -11,6 +11,7 @@ import dev.tributary.kafka.RecordSender;
 import dev.tributary.kafka.Sender;
 import dev.tributary.kafka.TopicRules;
 import dev.tributary.limits.ProduceRateLimits;
+import jakarta.annotation.Nullable;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,23 +32,29 @@ public final class RecordPipeline {
   private final RecordBuilder builder;
   private final ClusterMetadata metadata;
   private final ProduceRateLimits rateLimits;
+  private final boolean traceHeaders;
 
-  public RecordPipeline(ObjectMapper mapper, ClusterMetadata metadata, ProduceRateLimits rateLimits) {
+  /** @param traceHeaders whether a request's trace context goes into its records' headers */
+  public RecordPipeline(ObjectMapper mapper, ClusterMetadata metadata, ProduceRateLimits rateLimits, boolean traceHeaders) {
     this.parser = new RecordParser(requireNonNull(mapper, "mapper"));
     this.builder = new RecordBuilder(mapper);
     this.metadata = requireNonNull(metadata, "metadata");
     this.rateLimits = requireNonNull(rateLimits, "rateLimits");
+    this.traceHeaders = traceHeaders;
   }
 
   /**
-   * Produces the record {@code tokens} hold to {@code topic} with {@code sender}. Records produced in
-   * order from one thread are stored in that order (see {@link RecordSender#send}).
+   * Produces the record {@code tokens} hold to {@code topic} with {@code sender}, carrying its request's
+   * {@code trace} context (null if none) in its headers unless that is switched off or the record sets
+   * its own. Records produced in order from one thread are stored in that order (see {@link
+   * RecordSender#send}).
    */
-  public CompletableFuture<DeliveryReport> produce(String clusterId, String topic, Sender sender, TokenBuffer tokens) {
+  public CompletableFuture<DeliveryReport> produce(
+      String clusterId, String topic, Sender sender, TokenBuffer tokens, @Nullable TraceContext trace) {
     TopicRules rules = metadata.rules(topic);
     PreparedRecord prepared;
     try {
-      prepared = builder.build(topic, parser.read(tokens), rules);
+      prepared = builder.build(topic, parser.read(tokens), rules, traceHeaders ? trace : null);
       Integer partition = prepared.record().partition();
       if (partition != null && !metadata.hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
