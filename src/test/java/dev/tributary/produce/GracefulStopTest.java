@@ -72,7 +72,7 @@ class GracefulStopTest {
                       chunk.append(Records.stringValue("s" + number + "-" + j));
                     }
                     connection.send(chunk.toString());
-                    Thread.sleep(2); // the pace of a steady producer, not a wait for anything
+                    Thread.sleep(10); // the pace of a steady producer (500 records/s), not a wait for anything
                   }
                 } catch (IOException | InterruptedException e) {
                   // the server stopped reading and closed the connection after the response ended
