@@ -80,6 +80,7 @@ public final class TributaryApplication implements ServletContextListener {
   private ExactlyOncePool exactlyOnce;
   private StreamOpener streams;
   private Duration shutdownGrace = Duration.ZERO;
+  private final Thread shutdownHook = new Thread(this::stopStreams, "tributary-shutdown");
   private ClusterMetadata metadata;
   private QuietKafkaLogs quietLogs;
   private ProxyMetrics metrics;
@@ -144,6 +145,10 @@ public final class TributaryApplication implements ServletContextListener {
     StreamOpener streams = new StreamOpener(streamContext, authenticator, metadata, exactlyOnce, metrics);
     this.streams = streams;
     this.shutdownGrace = config.shutdownGracePeriod();
+    // A server stopped by a signal may close its connections before it stops its applications (Jetty
+    // does: connectors first, then contexts). The streams stop at the signal, while the container's
+    // graceful phase waits for their responses; removed again when the application stops.
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     List<Object> components =
         List.of(
             new ProduceResource(streams),
@@ -228,6 +233,11 @@ public final class TributaryApplication implements ServletContextListener {
   @Override
   public void contextDestroyed(ServletContextEvent event) {
     stopStreams(); // at once if the servlet's destroy did it
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException | IllegalArgumentException shuttingDownOrNeverAdded) {
+      // the JVM is stopping (the hook runs, or ran), or the application failed before adding it
+    }
     if (scheduler != null) {
       scheduler.shutdownNow(); // no stream times out while the application goes down
     }

@@ -150,13 +150,18 @@ public final class StreamOpener {
   /**
    * Stops every stream, for the application's end: no new one is opened (503, {@code STOPPING}), each
    * open one stops reading, and this waits, at most {@code grace}, until each has reported every record
-   * it read and ended. Called by the container's thread that takes the application down; harmless twice.
+   * it read and ended. Called by the container's thread that takes the application down (or the JVM's
+   * shutdown); a second call waits for the first, and then no longer.
    *
    * @return whether every stream ended within {@code grace}
    */
-  public boolean stop(Duration grace) throws InterruptedException {
+  public synchronized boolean stop(Duration grace) throws InterruptedException {
+    boolean first = !stopping;
     stopping = true;
     open.forEach(ProduceStream::stop);
+    if (!first && !open.isEmpty()) {
+      return false; // the first call waited its grace period: the application goes on down
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     synchronized (open) {
       while (!open.isEmpty()) {
