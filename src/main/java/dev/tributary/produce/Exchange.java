@@ -153,9 +153,8 @@ final class Exchange implements AsyncListener, ResponseOutput {
   }
 
   /**
-   * Completes once the container has completed the exchange ({@link #onComplete}, which the Servlet
-   * specification promises for every asynchronous exchange, failed ones included): the response is
-   * sent, so the application may go down.
+   * Completes once the container has completed the exchange ({@link #onComplete}), or the connection
+   * failed ({@link #failed}): the response is sent, or cannot be, so the application may go down.
    */
   CompletableFuture<Void> ended() {
     return ended;
@@ -274,6 +273,9 @@ final class Exchange implements AsyncListener, ResponseOutput {
       }
     }
     lost(error);
+    // The connection failed: nothing is left to send, so the stop need not wait for the container's
+    // onComplete, which Tomcat and Open Liberty do not always call after an error.
+    ended.complete(null);
   }
 
   private void lost(Throwable error) {

@@ -193,6 +193,11 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
     reader.stop();
   }
 
+  /** Whether the stream has said its last word (its exchange ends now or soon). */
+  boolean isClosed() {
+    return state.get() == State.CLOSED;
+  }
+
   /** Runs {@code action} once the stream has closed (or at once if it has). */
   void onClose(Runnable action) {
     onClose = action;
