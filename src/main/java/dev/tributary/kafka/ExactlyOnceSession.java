@@ -287,13 +287,9 @@ public final class ExactlyOnceSession {
           commit();
         }
       } else if (task instanceof AbortAll abort) {
-        List<Entry> entries = List.copyOf(transaction);
-        transaction.clear();
-        if (!entries.isEmpty()) {
-          abortQuietly();
-        }
-        entries.forEach(entry -> entry.then.accept(null, abort.why()));
-        end(notProduced(entries.isEmpty() ? -1 : entries.get(0).sequence));
+        long first = transaction.isEmpty() ? -1 : transaction.get(0).sequence;
+        abort(abort.why());
+        end(notProduced(first));
       } else if (task instanceof Stop stop) {
         commit();
         end(notProduced(stop.sequence()));
@@ -390,7 +386,7 @@ public final class ExactlyOnceSession {
   }
 
   /** Aborts the open transaction, failing its records with {@code why}. */
-  private void abort(KafkaFailure why) {
+  private void abort(Throwable why) {
     if (transaction.isEmpty()) {
       return;
     }

@@ -78,6 +78,11 @@ final class ExactlyOnceRecords {
     }
   }
 
+  /** The stream is over: the session aborts what is still open and closes its producer. */
+  void close() {
+    session.close();
+  }
+
   /** The body is read to its end (or its reading stopped): what is open commits. */
   void finish() {
     session.finish();

@@ -49,7 +49,6 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   private final AtomicInteger endHolds = new AtomicInteger(1); // every report out, and a discard if asked
   private final List<ScheduledFuture<?>> timers = new CopyOnWriteArrayList<>();
   private volatile SenderLease lease;
-  @Nullable private volatile ExactlyOnceSession session;
   @Nullable private volatile ExactlyOnceRecords exactlyOnce;
   private volatile boolean takenOver; // before its first record
   private volatile boolean stopping; // the application stops
@@ -98,7 +97,6 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
   void admit(SenderLease admitted, @Nullable ExactlyOnceSession opened, long first, long committed) {
     lease = admitted;
     if (opened != null) {
-      session = opened;
       exactlyOnce = new ExactlyOnceRecords(opened, first, committed, reader::stop);
       exchange.header(StreamOpener.COMMITTED_SEQUENCE, Long.toString(committed));
     }
@@ -269,7 +267,7 @@ final class ProduceStream implements BodySink, ReportWriter.Listener, Exchange.L
     if (held != null) {
       held.close(); // the producer delivers what it was given even if it is closed after this
     }
-    ExactlyOnceSession transactions = session;
+    ExactlyOnceRecords transactions = exactlyOnce;
     if (transactions != null) {
       transactions.close(); // every report is out: nothing is open but what a vanished client left
     }
