@@ -9,6 +9,7 @@ import dev.tributary.testing.LogCapture;
 import dev.tributary.testing.TributaryServer;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -111,7 +112,11 @@ abstract class PassThroughFixture {
         module + " required username=\"admin\" password=\"" + adminPassword + "\";");
     params.put("producer.client.id", clientId);
     params.putAll(extra);
-    return Environment.startServer(broker, params);
+    TributaryServer server = Environment.startServer(broker, params);
+    // As a deployment behind a readiness probe: a first SASL login can take longer than the cluster
+    // check allows on a loaded machine, and until the cluster answers, produce requests are 503.
+    server.awaitReady(Duration.ofSeconds(30));
+    return server;
   }
 
   String path(String topic) {
