@@ -1,5 +1,6 @@
 package dev.tributary.kafka;
 
+import io.opentelemetry.context.Scope;
 import jakarta.annotation.Nullable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
@@ -75,14 +75,14 @@ public final class ExactlyOnceSession {
 
   /** One record, in its transaction. */
   private static final class Entry {
-    ProducerRecord<byte[], byte[]> record; // until sent: the producer then holds its bytes
+    OutgoingRecord record; // until sent: the producer then holds its bytes
     final long sequence;
     final long bytes;
     final BiConsumer<Delivery, Throwable> then;
     volatile Delivery stored; // set by the producer's callback, before commitTransaction returns
     volatile Throwable error;
 
-    Entry(ProducerRecord<byte[], byte[]> record, long sequence, long bytes, BiConsumer<Delivery, Throwable> then) {
+    Entry(OutgoingRecord record, long sequence, long bytes, BiConsumer<Delivery, Throwable> then) {
       this.record = record;
       this.sequence = sequence;
       this.bytes = bytes;
@@ -179,7 +179,7 @@ public final class ExactlyOnceSession {
     } else if (record.sizeUpperBound() > rules.maxMessageBytes()) {
       then.accept(null, new OversizedRecordException(rules.maxMessageBytes()));
     } else {
-      Entry entry = new Entry(record.toProducerRecord(), sequence, record.payloadBytes(), then);
+      Entry entry = new Entry(record, sequence, record.payloadBytes(), then);
       tasks.add(entry);
       KafkaFailure late = ending;
       if (late != null && tasks.remove(entry)) {
@@ -326,11 +326,11 @@ public final class ExactlyOnceSession {
     }
     transaction.add(entry);
     transactionBytes += entry.bytes;
-    ProducerRecord<byte[], byte[]> record = entry.record;
+    OutgoingRecord record = entry.record;
     entry.record = null; // the producer copies the bytes into its batch: the transaction holds numbers only
-    try {
+    try (Scope span = record.enterSpan()) {
       producer.send(
-          record,
+          record.toProducerRecord(),
           (stored, error) -> {
             if (error == null) {
               entry.stored = new Delivery(stored.partition(), stored.offset(), stored.timestamp());

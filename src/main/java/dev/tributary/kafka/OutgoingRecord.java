@@ -1,5 +1,8 @@
 package dev.tributary.kafka;
 
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import jakarta.annotation.Nullable;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +16,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * @param key null for a null key
  * @param value null for a null value (a tombstone on a compacted topic)
  * @param timestamp epoch milliseconds, or null for the producer's current time
+ * @param span the OpenTelemetry context the record is sent in (its request's server span), or null
+ * @param ownTraceContext whether {@code headers} hold the record's own {@code traceparent} or {@code
+ *     tracestate}, which the producer must then store as they are (see {@link OwnTraceContext})
  */
 public record OutgoingRecord(
     String topic,
@@ -20,7 +26,14 @@ public record OutgoingRecord(
     byte[] key,
     byte[] value,
     List<Header> headers,
-    Long timestamp) {
+    Long timestamp,
+    @Nullable Context span,
+    boolean ownTraceContext) {
+
+  /** A record sent in no span. */
+  public OutgoingRecord(String topic, Integer partition, byte[] key, byte[] value, List<Header> headers, Long timestamp) {
+    this(topic, partition, key, value, headers, timestamp, null, false);
+  }
 
   public OutgoingRecord {
     Objects.requireNonNull(topic, "topic");
@@ -87,7 +100,19 @@ public record OutgoingRecord(
       Header header = headers.get(i);
       kafkaHeaders[i] = new RecordHeader(header.name(), header.value());
     }
-    return new ProducerRecord<>(topic, partition, timestamp, key, value, Arrays.asList(kafkaHeaders));
+    return ownTraceContext
+        ? new OwnTraceContext(topic, partition, timestamp, key, value, kafkaHeaders)
+        : new ProducerRecord<>(topic, partition, timestamp, key, value, Arrays.asList(kafkaHeaders));
+  }
+
+  /**
+   * Makes the record's span current until the returned scope closes (null if it has none), around the
+   * producer's {@code send}: the OpenTelemetry agent's producer span takes the current context as its
+   * parent.
+   */
+  @Nullable
+  Scope enterSpan() {
+    return span == null ? null : span.makeCurrent();
   }
 
   /** A record header; names may repeat, and order is kept. */

@@ -1,5 +1,6 @@
 package dev.tributary.kafka;
 
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -206,7 +207,7 @@ public final class RecordSender implements AutoCloseable {
     boolean[] returned = {false};
     Throwable[] refused = {null};
     CompletableFuture<Delivery> delivery = held.delivery();
-    try {
+    try (Scope span = held.record().enterSpan()) {
       producer.send(
           held.record().toProducerRecord(),
           (metadata, error) -> {

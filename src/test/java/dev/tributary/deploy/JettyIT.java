@@ -22,6 +22,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -516,6 +517,124 @@ class JettyIT extends ConformanceSuite {
     List<String> stored = new ArrayList<>();
     env.consume(topic, confirmed.get()).forEach(r -> stored.add(new String(r.value(), StandardCharsets.UTF_8)));
     assertEquals(expected, stored, "every record in Kafka had its 200 report, and every 200 is in Kafka");
+  }
+
+  /**
+   * With the OpenTelemetry Java agent attached to the server, as an operator attaches it, each record's
+   * producer span is a child of its request's server span, although Tributary sends records from its own
+   * threads (the container's read callbacks, an exactly-once session's thread), and each record carries
+   * its producer span's {@code traceparent}, unless it sets its own. Spans are read from the agent's
+   * {@code logging-otlp} exporter in the server's output.
+   */
+  @Test
+  @Order(620)
+  void withTheOpenTelemetryAgentEachRecordsProducerSpanIsAChildOfItsRequestsServerSpan() throws Exception {
+    String topic = env.newTopic(1);
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String clientSpan = "00f067aa0ba902b7";
+    List<String> agent =
+        List.of(
+            "-javaagent:" + ServerProcess.property("opentelemetry.agent"),
+            "-Dotel.service.name=tributary",
+            "-Dotel.traces.exporter=logging-otlp",
+            "-Dotel.metrics.exporter=none",
+            "-Dotel.logs.exporter=none",
+            "-Dotel.bsp.schedule.delay=100");
+    Map<String, Span> spans;
+    try (AppServer traced = JettyServer.start("jetty-otel", env, agent)) {
+      String path = traced.path(recordsPath(topic));
+      try (StreamingClient stream =
+          StreamingClient.open("127.0.0.1", traced.port(), path, Map.of("traceparent", "00-" + traceId + "-" + clientSpan + "-01"))) {
+        stream.send(record("STRING", "\"s0\""));
+        assertTrue(stream.readReport().startsWith("{\"error_code\":200,"));
+        stream.send("{\"headers\":[{\"name\":\"traceparent\",\"value\":\"bWluZQ==\"}],\"value\":{\"type\":\"STRING\",\"data\":\"s1\"}}");
+        assertTrue(stream.readReport().startsWith("{\"error_code\":200,"));
+        stream.send(record("STRING", "\"s2\""));
+        stream.end();
+        assertEquals(1, stream.readAll().size());
+      }
+      Http.Reply batch =
+          Http.postWith(traced.uri(recordsPath(topic) + ":batch"), "{\"entries\":[{\"id\":\"b\"," + record("STRING", "\"b0\"").substring(1) + "]}");
+      assertEquals(207, batch.status(), batch.body());
+      Http.Reply exactlyOnce =
+          Http.postWith(
+              traced.uri(recordsPath(topic)), record("STRING", "\"e0\"") + record("STRING", "\"e1\""),
+              "Tributary-Producer-Id", "traced-" + java.util.UUID.randomUUID());
+      assertEquals(200, exactlyOnce.status(), exactlyOnce.body());
+      // Three server spans, each ended (and exported) once its response completed.
+      traced.awaitUntil(
+          Duration.ofSeconds(30),
+          () -> Span.exported(traced.log()).values().stream().filter(span -> span.kind() == Span.SERVER && span.name().startsWith("POST")).count() >= 3,
+          "the agent to export three server spans");
+      spans = Span.exported(traced.log());
+    }
+    Map<String, List<String>> trace = new java.util.LinkedHashMap<>(); // value -> the record's traceparent
+    env.consumeCommitted(topic, 6)
+        .forEach(
+            r -> {
+              List<String> parents = new ArrayList<>();
+              r.headers().headers("traceparent").forEach(h -> parents.add(new String(h.value(), StandardCharsets.US_ASCII)));
+              trace.put(new String(r.value(), StandardCharsets.UTF_8), parents);
+            });
+    assertEquals(List.of("s0", "s1", "s2", "b0", "e0", "e1"), List.copyOf(trace.keySet()));
+    assertEquals(List.of("mine"), trace.get("s1"), "a record's own traceparent is kept");
+    Map<String, Span> serverOf = new java.util.LinkedHashMap<>();
+    for (String value : List.of("s0", "s2", "b0", "e0", "e1")) {
+      List<String> parents = trace.get(value);
+      assertEquals(1, parents.size(), value + ": " + parents);
+      String[] fields = parents.get(0).split("-");
+      Span producer = spans.get(fields[2]);
+      assertTrue(producer != null && producer.kind() == Span.PRODUCER && producer.traceId().equals(fields[1]), value + ": " + parents + " in " + spans);
+      Span server = spans.get(producer.parentSpanId());
+      assertTrue(server != null && server.kind() == Span.SERVER && server.traceId().equals(producer.traceId()), value + ": " + producer + " in " + spans);
+      serverOf.put(value, server);
+    }
+    Span streamSpan = serverOf.get("s0");
+    assertEquals(traceId, streamSpan.traceId(), "the stream's server span continues the client's trace");
+    assertEquals(clientSpan, streamSpan.parentSpanId());
+    assertEquals(streamSpan, serverOf.get("s2"));
+    assertEquals(
+        3,
+        spans.values().stream().filter(span -> span.kind() == Span.PRODUCER && span.parentSpanId().equals(streamSpan.spanId())).count(),
+        "each of the stream's three records has its producer span, s1 too");
+    assertEquals(serverOf.get("e0"), serverOf.get("e1"));
+    assertEquals(
+        3, new java.util.HashSet<>(List.of(streamSpan, serverOf.get("b0"), serverOf.get("e0"))).size(), "one server span per request");
+  }
+
+  /** A span as the agent's {@code logging-otlp} exporter writes it (one JSON line per export). */
+  record Span(String traceId, String spanId, String parentSpanId, int kind, String name) {
+    static final int SERVER = 2;
+    static final int PRODUCER = 4;
+
+    /** Every span in {@code log}, by span id. */
+    static Map<String, Span> exported(String log) {
+      Map<String, Span> spans = new java.util.HashMap<>();
+      String marker = "OtlpJsonLoggingSpanExporter - ";
+      for (String line : log.split("\n")) {
+        int at = line.indexOf(marker);
+        if (at < 0) {
+          continue;
+        }
+        try {
+          com.fasterxml.jackson.databind.JsonNode export = JSON.readTree(line.substring(at + marker.length()));
+          for (com.fasterxml.jackson.databind.JsonNode scope : export.path("scopeSpans")) {
+            for (com.fasterxml.jackson.databind.JsonNode span : scope.path("spans")) {
+              Span one =
+                  new Span(
+                      span.path("traceId").asText(), span.path("spanId").asText(), span.path("parentSpanId").asText(""),
+                      span.path("kind").asInt(), span.path("name").asText());
+              spans.put(one.spanId(), one);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // a line cut by the process's output buffering: read again at the next poll
+        }
+      }
+      return spans;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   }
 
   private static String values(int from, int to) {

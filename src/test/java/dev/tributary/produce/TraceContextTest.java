@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.tributary.produce.record.TraceContext;
 import dev.tributary.testing.Environment;
 import dev.tributary.testing.Http;
+import dev.tributary.testing.ProducerSpans;
+import dev.tributary.testing.StreamingClient;
 import dev.tributary.testing.TributaryServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +104,71 @@ class TraceContextTest extends ProduceRecordsFixture {
       assertEquals(200, reply.status(), reply.body());
     }
     assertEquals(List.of(List.of()), headers(env.consume(topic, 1)));
+  }
+
+  /**
+   * With the OpenTelemetry agent, a request's span is current only while the container hands it to the
+   * application; its records are sent later, from the container's read callbacks, a backlog's timer or
+   * an exactly-once session's thread. Each is sent in its request's span all the same (so the agent's
+   * producer span is its child), a request in no span leaks none, and the agent's writing of its own
+   * {@code traceparent} (as this test's interceptor does it) replaces the copied one but never the
+   * record's own.
+   */
+  @Test
+  void eachRecordIsSentInItsRequestsSpanOnWhicheverThreadSendsIt() throws Exception {
+    String topic = env.newTopic(1);
+    Map<String, String> params =
+        Map.of("bootstrap.servers", env.broker().bootstrapServers(),
+            "producer.interceptor.classes", ProducerSpans.class.getName());
+    String stream = "a1a1a1a1a1a1a1a1";
+    String batch = "b2b2b2b2b2b2b2b2";
+    String exactlyOnce = "c3c3c3c3c3c3c3c3";
+    try (TributaryServer spans = TributaryServer.startInSpans(params)) {
+      String path = env.recordsPath(topic);
+      try (StreamingClient client =
+          StreamingClient.open(
+              "127.0.0.1", spans.port(), path, Map.of("X-Test-Span", stream, "traceparent", PARENT, "tracestate", STATE))) {
+        client.send(record("s0"));
+        client.readReport();
+        client.send(own("traceparent", "mine").replace("\"x\"", "\"s1\""));
+        client.readReport(); // read by a callback, after the request was handed over
+        client.send(record("s2"));
+        client.end();
+        assertEquals(1, client.readAll().size());
+      }
+      assertEquals(
+          207,
+          post(spans.uri(path + ":batch"), "{\"entries\":[{\"id\":\"a\"," + record("b0").substring(1) + "]}",
+                  "X-Test-Span", batch)
+              .status());
+      assertEquals(
+          200,
+          post(spans.uri(path), record("e0") + record("e1"), "X-Test-Span", exactlyOnce, "Tributary-Producer-Id", "spans")
+              .status());
+      assertEquals(200, post(spans.uri(path), record("n0")).status());
+    }
+    Map<String, String> current = new java.util.LinkedHashMap<>();
+    for (String value : List.of("s0", "s1", "s2", "b0", "e0", "e1", "n0")) {
+      current.put(value, ProducerSpans.currentAtSend(value));
+    }
+    assertEquals(
+        Map.of("s0", stream, "s1", stream, "s2", stream, "b0", batch, "e0", exactlyOnce, "e1", exactlyOnce, "n0", "none"),
+        current);
+    String written = "traceparent=" + ProducerSpans.traceparent(stream);
+    assertEquals(
+        List.of(
+            List.of("tracestate=" + STATE, written),
+            List.of("traceparent=mine"),
+            List.of("tracestate=" + STATE, written),
+            List.of("traceparent=" + ProducerSpans.traceparent(batch)),
+            List.of("traceparent=" + ProducerSpans.traceparent(exactlyOnce)),
+            List.of("traceparent=" + ProducerSpans.traceparent(exactlyOnce)),
+            List.of()),
+        headers(env.consume(topic, 7)));
+  }
+
+  private static String record(String value) {
+    return "{\"value\":{\"type\":\"STRING\",\"data\":\"" + value + "\"}}";
   }
 
   @Test

@@ -53,8 +53,24 @@ public final class TributaryServer implements AutoCloseable {
     return start(0, initParameters, 30_000, http);
   }
 
+  /**
+   * As {@link #start(int, Map)}, with each request handled in an OpenTelemetry context of its own, as the
+   * OpenTelemetry Java agent handles it in its server span: its {@code X-Test-Span} header under {@link
+   * ProducerSpans#SPAN} is current while Jetty handles the request (but not in the container's later
+   * callbacks, as with the agent).
+   */
+  public static TributaryServer startInSpans(Map<String, String> initParameters) throws Exception {
+    return start(0, initParameters, 30_000, new HttpConfiguration(), true);
+  }
+
   private static TributaryServer start(
       int port, Map<String, String> initParameters, long idleTimeoutMillis, HttpConfiguration http) throws Exception {
+    return start(port, initParameters, idleTimeoutMillis, http, false);
+  }
+
+  private static TributaryServer start(
+      int port, Map<String, String> initParameters, long idleTimeoutMillis, HttpConfiguration http, boolean inSpans)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setIdleTimeout(idleTimeoutMillis);
@@ -69,7 +85,7 @@ public final class TributaryServer implements AutoCloseable {
     webapp.setParentLoaderPriority(true);
     webapp.setThrowUnavailableOnStartupException(true);
     initParameters.forEach(webapp::setInitParameter);
-    server.setHandler(webapp);
+    server.setHandler(inSpans ? ProducerSpans.handledInSpans(webapp) : webapp);
     server.setStopAtShutdown(true);
     try {
       server.start();

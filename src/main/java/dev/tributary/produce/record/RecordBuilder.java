@@ -58,9 +58,11 @@ final class RecordBuilder {
     }
     byte[] key = bytes(request.key(), "key");
     byte[] value = bytes(request.value(), "value");
+    boolean ownContext = setsTraceContext(request.headers());
     OutgoingRecord record =
         new OutgoingRecord(
-            topic, partition, key, value, headers(request.headers(), trace), timestamp(request.timestamp()));
+            topic, partition, key, value, headers(request.headers(), ownContext ? null : trace),
+            timestamp(request.timestamp()), trace == null ? null : trace.span(), ownContext);
     check(record, request.timestamp(), rules);
     return new PreparedRecord(record, reported(request.key(), key), reported(request.value(), value));
   }
@@ -153,17 +155,25 @@ final class RecordBuilder {
         }
       }
       result.add(new OutgoingRecord.Header(header.name(), value));
-      if (header.name().equals(TraceContext.TRACEPARENT) || header.name().equals(TraceContext.TRACESTATE)) {
-        trace = null; // the record carries its own context
-      }
     }
-    if (trace != null) {
+    if (trace != null && trace.traceparent() != null) {
       result.add(new OutgoingRecord.Header(TraceContext.TRACEPARENT, trace.traceparent()));
       if (trace.tracestate() != null) {
         result.add(new OutgoingRecord.Header(TraceContext.TRACESTATE, trace.tracestate()));
       }
     }
     return result;
+  }
+
+  /** Whether the record carries its own trace context: a {@code traceparent} or {@code tracestate} header. */
+  private static boolean setsTraceContext(List<ProduceRequestHeader> headers) {
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.get(i).name();
+      if (TraceContext.TRACEPARENT.equals(name) || TraceContext.TRACESTATE.equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Nullable

@@ -46,7 +46,7 @@ public final class RecordPipeline {
   /**
    * Produces the record {@code tokens} hold to {@code topic} with {@code sender}, carrying its request's
    * {@code trace} context (null if none) in its headers unless that is switched off or the record sets
-   * its own. Records produced in order from one thread are stored in that order (see {@link
+   * its own, and with the request's span as its producer span's parent. Records produced in order from one thread are stored in that order (see {@link
    * RecordSender#send}).
    */
   public CompletableFuture<DeliveryReport> produce(
@@ -54,7 +54,7 @@ public final class RecordPipeline {
     TopicRules rules = metadata.rules(topic);
     PreparedRecord prepared;
     try {
-      prepared = builder.build(topic, parser.read(tokens), rules, traceHeaders ? trace : null);
+      prepared = builder.build(topic, parser.read(tokens), rules, traceHeaders || trace == null ? trace : trace.withoutHeaders());
       Integer partition = prepared.record().partition();
       if (partition != null && !metadata.hasPartition(topic, partition)) {
         throw TributaryException.of(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
