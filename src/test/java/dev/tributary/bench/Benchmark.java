@@ -156,6 +156,10 @@ public final class Benchmark {
       if (Boolean.parseBoolean(System.getProperty("latency", "true"))) {
         latency(broker, server.port(), base);
       }
+      String distributions = System.getProperty("distributions", "");
+      if (!distributions.isBlank()) {
+        distributions(broker, base, List.of(distributions.split(",")));
+      }
     }
     System.exit(0); // the broker leaves non-daemon threads that exec:java would wait for
   }
@@ -179,6 +183,125 @@ public final class Benchmark {
     System.out.printf("%-44s %12d reports, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 100 ms)%n",
         streams + " streams x 1 record/s + 1 stalled client", many.length,
         many[many.length / 2] / 1e6, many[(int) (many.length * 0.99)] / 1e6, many[many.length - 1] / 1e6);
+  }
+
+  /**
+   * Single-record POSTs as users send them ({@code -Ddistributions=jetty,tomcat11}, after {@code mvn
+   * -DskipTests pre-integration-test} built the WAR and unpacked the servers): to the WAR on each server
+   * distribution, in a JVM of its own
+   * (and to the Strimzi bridge, if {@code -Dbridge} names a script that runs it on {@code $BOOTSTRAP} and
+   * {@code $HTTP_PORT}, management on the next port), from 8 keep-alive java.net.http clients in this JVM that each send a record and
+   * wait for its answer; beside the raw producer used the same way. Paths take turns, {@link #ROUNDS}
+   * rounds; records/s is the median round's, percentiles are over every round's requests. With {@code
+   * -Dprofile=true} each server JVM records a JFR profile to {@code target/bench-<name>.jfr}.
+   */
+  private static void distributions(KafkaBroker broker, String base, List<String> names) throws Exception {
+    String topic = "bench-single";
+    byte[] value = new byte[100];
+    new Random(100).nextBytes(value);
+    String record = "{\"value\":{\"type\":\"BINARY\",\"data\":\"" + Base64.getEncoder().encodeToString(value) + "\"}}";
+    boolean profile = Boolean.getBoolean("profile");
+    List<String> rowNames = new ArrayList<>(List.of("raw producer, 8 threads, send then wait"));
+    List<java.util.concurrent.Callable<RoundTrip>> paths = new ArrayList<>();
+    KafkaProducer<byte[], byte[]> producer = producer(broker, topic);
+    List<AutoCloseable> running = new ArrayList<>(List.of(producer));
+    try {
+      paths.add(() -> () -> producer.send(new ProducerRecord<>(topic, value)).get());
+      for (String name : names) {
+        List<String> jvm =
+            profile
+                ? List.of("-XX:StartFlightRecording=filename=" + java.nio.file.Path.of("target", "bench-" + name + ".jfr").toAbsolutePath() + ",settings=profile")
+                : List.of();
+        dev.tributary.deploy.Distribution server =
+            dev.tributary.deploy.Distribution.start(
+                name.trim(), broker.bootstrapServers(), Map.of("producer.linger.ms", String.valueOf(LINGER_MS)), jvm);
+        running.add(server);
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + server.port() + server.path(base + topic + "/records"));
+        rowNames.add("single-record POSTs, " + name.trim() + " distribution");
+        paths.add(() -> httpPost(uri, "application/json", record, "{\"error_code\":200,"));
+      }
+      String bridge = System.getProperty("bridge");
+      if (bridge != null) {
+        int port = dev.tributary.testing.Ports.freeBelowEphemeral();
+        ProcessBuilder start = new ProcessBuilder(bridge).redirectErrorStream(true)
+            .redirectOutput(java.nio.file.Path.of("target", "bench-bridge.log").toFile());
+        start.environment().put("BOOTSTRAP", broker.bootstrapServers());
+        start.environment().put("HTTP_PORT", String.valueOf(port));
+        Process process = start.start();
+        running.add(() -> process.descendants().forEach(ProcessHandle::destroy));
+        running.add(process::destroy);
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + "/topics/" + topic);
+        awaitAnswer(java.net.URI.create("http://127.0.0.1:" + (port + 1) + "/ready")); // its management port
+        rowNames.add("Strimzi bridge, v2, one record per POST");
+        String records = "{\"records\":[{\"value\":\"" + Base64.getEncoder().encodeToString(value) + "\"}]}";
+        paths.add(() -> httpPost(uri, "application/vnd.kafka.binary.v2+json", records, "{\"offsets\":[{\"partition\":"));
+      }
+      for (java.util.concurrent.Callable<RoundTrip> path : paths) {
+        timed(SINGLE_POSTS / 2, 8, new long[SINGLE_POSTS / 2], path); // warm-up
+      }
+      double[][] rates = new double[paths.size()][ROUNDS];
+      long[][] latencies = new long[paths.size()][SINGLE_POSTS * ROUNDS];
+      for (int round = 0; round < ROUNDS; round++) {
+        for (int path = 0; path < paths.size(); path++) {
+          long[] one = new long[SINGLE_POSTS];
+          rates[path][round] = timed(SINGLE_POSTS, 8, one, paths.get(path));
+          System.arraycopy(one, 0, latencies[path], round * SINGLE_POSTS, SINGLE_POSTS);
+        }
+      }
+      double raw = median(rates[0]);
+      Arrays.sort(latencies[0]);
+      double rawP50 = latencies[0][latencies[0].length / 2] / 1e6;
+      double rawP99 = latencies[0][(int) (latencies[0].length * 0.99)] / 1e6;
+      System.out.printf("%nOne record per request, 8 keep-alive clients in this JVM, servers in their own, 100 B%n");
+      for (int path = 0; path < paths.size(); path++) {
+        String target =
+            path == 0
+                ? "(the baseline)"
+                : rowNames.get(path).startsWith("Strimzi")
+                    ? ""
+                    : String.format("(targets: >= 0.90 of raw, p50 <= %.1f ms, p99 <= %.1f ms)", rawP50 + 1, 2 * rawP99);
+        System.out.printf("%-44s %12.0f %10.2f   %s %s%n",
+            rowNames.get(path), median(rates[path]), median(rates[path]) / raw, percentiles(latencies[path]), target);
+      }
+    } finally {
+      for (int i = running.size() - 1; i >= 0; i--) {
+        running.get(i).close();
+      }
+    }
+  }
+
+  /** A client's round trip: one POST of {@code body} on its own keep-alive connection, answered with {@code expected}. */
+  private static RoundTrip httpPost(java.net.URI uri, String contentType, String body, String expected) {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(uri).header("Content-Type", contentType)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+    return new RoundTrip() {
+      @Override
+      public void once() throws Exception {
+        java.net.http.HttpResponse<String> response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200 || !response.body().startsWith(expected)) {
+          throw new IllegalStateException(uri + ": " + response.statusCode() + " " + response.body());
+        }
+      }
+    };
+  }
+
+  /** Waits, at most a minute, until {@code uri} answers 200. */
+  private static void awaitAnswer(java.net.URI uri) throws InterruptedException {
+    java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (client.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(uri + " did not answer within a minute");
   }
 
   private static double median(double[] values) {

@@ -27,6 +27,17 @@ final class JettyServer {
   /** As {@link #start(String, Environment, List)}, with {@code startArguments} for start.jar (modules). */
   static AppServer start(String name, Environment env, List<String> jvmOptions, List<String> startArguments)
       throws Exception {
+    return start(name, env.broker().bootstrapServers(), jvmOptions, startArguments, true);
+  }
+
+  /**
+   * As {@link #start(String, Environment, List, List)}, on the cluster at {@code bootstrapServers}; with
+   * the base's DoSFilter limiting every client if {@code rateLimited}, or trusting the loopback
+   * addresses ({@code ipWhitelist}, as the base's comment tells an operator to for a trusted producer).
+   */
+  static AppServer start(
+      String name, String bootstrapServers, List<String> jvmOptions, List<String> startArguments, boolean rateLimited)
+      throws Exception {
     Path base = Path.of("target", "deploy-" + name, "jetty-base").toAbsolutePath();
     ServerProcess.deleteTree(base);
     ServerProcess.copyTree(ServerProcess.property("jetty.base"), base);
@@ -34,6 +45,15 @@ final class JettyServer {
         base.resolve("webapps/tributary.properties"),
         "tributary.war=" + ServerProcess.property("tributary.war") + "\n"
             + "tributary.contextPath=" + AppServer.CONTEXT_PATH + "\n");
+    if (!rateLimited) {
+      Path overrides = base.resolve("etc/tributary-override-web.xml");
+      String trusting =
+          Files.readString(overrides)
+              .replace(
+                  "<param-name>ipWhitelist</param-name><param-value></param-value>",
+                  "<param-name>ipWhitelist</param-name><param-value>127.0.0.0/8</param-value>");
+      Files.writeString(overrides, trusting);
+    }
     int port = Ports.freeBelowEphemeral();
     Path home = ServerProcess.property("jetty.home");
     List<String> command = new ArrayList<>();
@@ -51,7 +71,7 @@ final class JettyServer {
     command.addAll(startArguments);
     ServerProcess process =
         ServerProcess.start(
-            name, command, base, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", env.broker().bootstrapServers()),
+            name, command, base, Map.of("TRIBUTARY_BOOTSTRAP_SERVERS", bootstrapServers),
             commandLine -> commandLine.contains("start.jar"));
     AppServer server =
         new AppServer(

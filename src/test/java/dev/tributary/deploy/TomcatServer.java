@@ -59,32 +59,53 @@ final class TomcatServer {
    */
   static AppServer start(String name, String homeProperty, Environment env, boolean behindProxy, String contextPath)
       throws Exception {
+    return start(name, homeProperty, env.broker().bootstrapServers(), List.of(), behindProxy, contextPath, true);
+  }
+
+  /**
+   * As {@link #start(String, String, Environment, boolean, String)}, on the cluster at {@code
+   * bootstrapServers}, with {@code jvmOptions} for Tomcat's JVM, and the RateLimitFilter only if {@code
+   * rateLimited}.
+   */
+  static AppServer start(
+      String name,
+      String homeProperty,
+      String bootstrapServers,
+      List<String> jvmOptions,
+      boolean behindProxy,
+      String contextPath,
+      boolean rateLimited)
+      throws Exception {
     Path home = ServerProcess.property(homeProperty);
     Path base = Path.of("target", "deploy-" + name).toAbsolutePath();
     int port = Ports.freeBelowEphemeral();
     String app = contextPath.isEmpty() ? "ROOT" : contextPath.substring(1);
-    prepareBase(home, base, port, env, behindProxy, app);
+    prepareBase(home, base, port, bootstrapServers, behindProxy, app, rateLimited);
+    List<String> command = new java.util.ArrayList<>();
+    command.add(JettyServer.javaCommand());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            // As catalina.sh does: lets Tomcat's leak detection look inside the JDK on undeploy.
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
+            "-cp",
+            home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
+            "-Dcatalina.home=" + home,
+            "-Dcatalina.base=" + base,
+            "-Djava.io.tmpdir=" + base.resolve("temp"),
+            "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
+            "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
+            "org.apache.catalina.startup.Bootstrap",
+            "start"));
     ServerProcess process =
         ServerProcess.start(
             name,
-            List.of(
-                JettyServer.javaCommand(),
-                // As catalina.sh does: lets Tomcat's leak detection look inside the JDK on undeploy.
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-                "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-                "--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED",
-                "-cp",
-                home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
-                "-Dcatalina.home=" + home,
-                "-Dcatalina.base=" + base,
-                "-Djava.io.tmpdir=" + base.resolve("temp"),
-                "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
-                "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
-                "org.apache.catalina.startup.Bootstrap",
-                "start"),
+            command,
             base,
             Map.of(),
             commandLine -> commandLine.contains("org.apache.catalina.startup.Bootstrap"));
@@ -95,7 +116,8 @@ final class TomcatServer {
   }
 
   /** A CATALINA_BASE of its own: Tomcat's conf on a free port, the rate limit, the context file, the WAR. */
-  private static void prepareBase(Path home, Path base, int port, Environment env, boolean behindProxy, String app)
+  private static void prepareBase(
+      Path home, Path base, int port, String bootstrapServers, boolean behindProxy, String app, boolean rateLimited)
       throws IOException {
     ServerProcess.deleteTree(base);
     for (String dir : List.of("conf/Catalina/localhost", "logs", "temp", "work", "webapps")) {
@@ -121,10 +143,10 @@ final class TomcatServer {
     Path webXml = base.resolve("conf/web.xml");
     String web = Files.readString(webXml);
     int end = web.lastIndexOf("</web-app>");
-    Files.writeString(webXml, web.substring(0, end) + RATE_LIMIT_FILTER + web.substring(end));
+    Files.writeString(webXml, web.substring(0, end) + (rateLimited ? RATE_LIMIT_FILTER : "") + web.substring(end));
     Files.writeString(
         base.resolve("conf/Catalina/localhost/" + app + ".xml"),
-        "<Context>\n  <Parameter name=\"bootstrap.servers\" value=\"" + env.broker().bootstrapServers()
+        "<Context>\n  <Parameter name=\"bootstrap.servers\" value=\"" + bootstrapServers
             + "\" override=\"false\"/>\n</Context>\n");
     AppServer.copyWar(base.resolve("webapps"), app + ".war");
   }
