@@ -76,7 +76,10 @@ final class AccessLog {
   /** A stream that ran: the status was 200 from its first record. */
   void stream(int status, Tally tally, long bytes, long nanos, boolean clientGone) {
     if (LOG.isLoggable(Level.INFO)) {
-      LOG.info(
+      LOG.logp( // the source named: no stack walk to find it
+          Level.INFO,
+          AccessLog.class.getName(),
+          "stream",
           request + " " + status + " " + tally.summary() + " bytes=" + bytes + " ms="
               + TimeUnit.NANOSECONDS.toMillis(nanos) + (clientGone ? " client_gone" : ""));
     }
@@ -85,7 +88,8 @@ final class AccessLog {
   /** A request refused as a whole, before any record was read. */
   void refused(int status, long nanos) {
     if (LOG.isLoggable(Level.INFO)) {
-      LOG.info(request + " " + status + " records=0 ms=" + TimeUnit.NANOSECONDS.toMillis(nanos));
+      LOG.logp(Level.INFO, AccessLog.class.getName(), "refused",
+          request + " " + status + " records=0 ms=" + TimeUnit.NANOSECONDS.toMillis(nanos));
     }
   }
 }

@@ -53,6 +53,8 @@ public final class Benchmark {
   private static final int SINGLE_POSTS = Integer.getInteger("posts", 4_000);
   private static final int ROUNDS = Integer.getInteger("rounds", 5);
   private static final int WARM_UPS = 2;
+  /** Single-record POSTs each path takes before it is measured: a server JVM's JIT needs tens of thousands. */
+  private static final int SINGLE_WARM_UP = Integer.getInteger("warmup", 20_000);
   // While optimising, e.g. -Dsizes=100 -Dlatency=false measures only the 100-byte streaming paths, and
   // -Dsizes= only the latency paths.
 
@@ -237,7 +239,7 @@ public final class Benchmark {
         paths.add(() -> httpPost(uri, "application/vnd.kafka.binary.v2+json", records, "{\"offsets\":[{\"partition\":"));
       }
       for (java.util.concurrent.Callable<RoundTrip> path : paths) {
-        timed(SINGLE_POSTS / 2, 8, new long[SINGLE_POSTS / 2], path); // warm-up
+        timed(SINGLE_WARM_UP, 8, new long[SINGLE_WARM_UP], path); // warm-up: until the JIT is done
       }
       double[][] rates = new double[paths.size()][ROUNDS];
       long[][] latencies = new long[paths.size()][SINGLE_POSTS * ROUNDS];

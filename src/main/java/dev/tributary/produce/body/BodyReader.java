@@ -52,7 +52,12 @@ public final class BodyReader implements ReadListener {
   private final BodyDecoder decoder;
   private final BodySink.Gate gate;
   private final BodySink sink;
-  private final byte[] buffer = new byte[32 * 1024];
+  /** The first read's buffer: room for a few records, all that most single-record requests need. */
+  private static final int FIRST_BUFFER = 2 * 1024;
+  /** The buffer once a read filled the first one: a stream. */
+  private static final int STREAM_BUFFER = 32 * 1024;
+
+  private byte[] buffer = new byte[FIRST_BUFFER]; // the reading's own (one thread at a time)
   private final DrainLoop reading = new DrainLoop(this::readRound);
   private volatile boolean paused;
   private volatile boolean stopRequested;
@@ -202,6 +207,9 @@ public final class BodyReader implements ReadListener {
       }
       if (read > 0) {
         decoder.decode(buffer, read);
+        if (read == buffer.length && read < STREAM_BUFFER) {
+          buffer = new byte[STREAM_BUFFER]; // decoded: the old one is no longer referred to
+        }
         handOut();
       }
     }

@@ -4,7 +4,11 @@ import dev.tributary.produce.flow.DrainLoop;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.net.SocketTimeoutException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -108,12 +112,36 @@ final class ServletBody {
    */
   @Nullable
   static Object lock(ServletInputStream in, String method) {
+    Method getter = LOCK_GETTERS.get(in.getClass()).get(method);
+    if (getter == null) {
+      return null;
+    }
     try {
-      return in.getClass().getMethod(method).invoke(in);
+      return getter.invoke(in);
     } catch (ReflectiveOperationException | RuntimeException e) {
       return null;
     }
   }
+
+  /**
+   * Each input stream class's lock getters, looked up once per class: a lookup that fails throws, and
+   * every other container's request would pay for two.
+   */
+  private static final ClassValue<Map<String, Method>> LOCK_GETTERS =
+      new ClassValue<>() {
+        @Override
+        protected Map<String, Method> computeValue(Class<?> type) {
+          Map<String, Method> getters = new HashMap<>();
+          for (String name : List.of("getCompleteLockObj", "getLockObj")) {
+            try {
+              getters.put(name, type.getMethod(name));
+            } catch (NoSuchMethodException | RuntimeException e) {
+              // not Liberty's: no such lock
+            }
+          }
+          return Map.copyOf(getters);
+        }
+      };
 
   /** Whether a read failure the container reported is its idle timeout, rather than a broken body. */
   static boolean isTimeout(Throwable error) {

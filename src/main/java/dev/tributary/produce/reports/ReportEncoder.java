@@ -39,8 +39,9 @@ final class ReportEncoder {
   private final ObjectMapper mapper;
   private final byte[] prefix; // up to the partition id: the same in every report of the stream
   private final byte[] duplicatePrefix; // up to the topic name
-  private byte[] bytes = new byte[8192];
-  private byte[] spare = new byte[8192];
+  // Room for a few reports; a stream's batches grow them once.
+  private byte[] bytes = new byte[512];
+  private byte[] spare = new byte[512];
   private int size;
   private long timestamp;
   private byte[] timestampBytes; // the timestamp's JSON, cached: a batch's records share a millisecond

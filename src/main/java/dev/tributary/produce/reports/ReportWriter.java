@@ -164,7 +164,13 @@ public final class ReportWriter implements WriteListener {
   @Override
   public void onWritePossible() {
     if (called.compareAndSet(false, true)) {
-      executor.execute(accounts::writable); // not on the container's thread: the reading goes on there
+      // One hand-off for both: the writing, then the reading goes on (never on the container's thread).
+      executor.execute(
+          () -> {
+            writing.run();
+            accounts.writable();
+          });
+      return;
     }
     writing.runOn(executor);
   }
@@ -242,6 +248,12 @@ public final class ReportWriter implements WriteListener {
         break;
       }
       unwritten = true;
+    }
+    if (!flushed && allDecided && heldIsEmpty() && use(ServletOutputStream::isReady)) {
+      // The last write: it goes with the response's end, which the container sends in one go (with a
+      // Content-Length when it is all there is, as for a single record), not as a flush and then an end.
+      complete();
+      return;
     }
     if (!flushed) {
       if (!use(ResponseOutput::flushIfReady)) { // the chunk goes now, not when the buffer fills
@@ -348,8 +360,8 @@ public final class ReportWriter implements WriteListener {
 
   /** The written reports of one batch, told to the accounts once the held reports' lock is let go. */
   private static final class BatchAccounts {
-    private int[] codes = new int[TAKE];
-    private long[] readNanos = new long[TAKE];
+    private int[] codes = new int[16]; // grown by a stream's batches
+    private long[] readNanos = new long[16];
     private int size;
 
     void add(int code, long read) {
