@@ -249,12 +249,6 @@ public final class ReportWriter implements WriteListener {
       }
       unwritten = true;
     }
-    if (!flushed && allDecided && heldIsEmpty() && use(ServletOutputStream::isReady)) {
-      // The last write: it goes with the response's end, which the container sends in one go (with a
-      // Content-Length when it is all there is, as for a single record), not as a flush and then an end.
-      complete();
-      return;
-    }
     if (!flushed) {
       if (!use(ResponseOutput::flushIfReady)) { // the chunk goes now, not when the buffer fills
         return;
