@@ -164,13 +164,7 @@ public final class ReportWriter implements WriteListener {
   @Override
   public void onWritePossible() {
     if (called.compareAndSet(false, true)) {
-      // One hand-off for both: the writing, then the reading goes on (never on the container's thread).
-      executor.execute(
-          () -> {
-            writing.run();
-            accounts.writable();
-          });
-      return;
+      executor.execute(accounts::writable); // not on the container's thread: the reading goes on there
     }
     writing.runOn(executor);
   }
